@@ -1,0 +1,194 @@
+"""The scalar engine: one ``Value`` per number, micrograd's API.
+
+Every operation makes a new ``Value`` and records, right beside its forward formula, the local
+derivative of its output with respect to each input. For ``out = a * b`` those are
+``∂out/∂a = b`` and ``∂out/∂b = a``. The backward pass then needs only the chain rule:
+
+    ∂z/∂parent += ∂out/∂parent · ∂z/∂out        for every node, output first.
+
+Storing numbers instead of closures keeps nodes free of reference cycles, so Python frees a
+graph as soon as the last reference to it goes.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+from .graph import topological_order
+
+
+class Value:
+    """A scalar that remembers how it was computed.
+
+    Attributes:
+        data: the number (a float).
+        grad: ∂z/∂(this value) after ``z.backward()``; 0.0 before.
+        has_grad: whether a backward pass has reached this node (a drawing made earlier shows
+            the gradient as not yet computed rather than 0).
+        label: an optional name, used by drawings.
+        _prev: the Values this one was computed from (its parents).
+        _op: the name of the operation that made it ('' for inputs).
+        _local_grads: ∂(this value)/∂parent for each parent, in the order of ``_prev``.
+    """
+
+    __slots__ = ("data", "grad", "has_grad", "label", "_prev", "_op", "_local_grads")
+
+    def __init__(self, data, _children=(), _op="", label="", _local_grads=()):
+        if isinstance(data, Value):
+            data = data.data
+        if not isinstance(data, numbers.Real):
+            raise TypeError(
+                f"Value needs a real number, got {type(data).__name__}: {data!r}"
+            )
+        if len(_local_grads) != len(_children):
+            raise ValueError(
+                "a Value made from parents needs one local derivative per parent: "
+                f"got {len(_children)} parents and {len(_local_grads)} derivatives"
+            )
+        self.data = float(data)
+        self.grad = 0.0
+        self.has_grad = False
+        self.label = label
+        self._prev = tuple(_children)
+        self._op = _op
+        self._local_grads = tuple(_local_grads)
+
+    # ---- arithmetic: forward value, then ∂out/∂input for each input ------------------------
+
+    def __add__(self, other):
+        other = _as_value(other)
+        return Value(self.data + other.data, (self, other), "+", _local_grads=(1.0, 1.0))
+
+    def __mul__(self, other):
+        other = _as_value(other)
+        return Value(self.data * other.data, (self, other), "*",
+                     _local_grads=(other.data, self.data))
+
+    def __pow__(self, exponent):
+        """a ** b. ∂/∂a = b·a^(b-1); for a Value exponent also ∂/∂b = a^b·ln(a) (needs a > 0)."""
+        if isinstance(exponent, Value):
+            return _power_with_value_exponent(self, exponent)
+        if not isinstance(exponent, numbers.Real) or isinstance(exponent, bool):
+            raise TypeError(
+                f"the exponent must be an int, a float or a Value, got {type(exponent).__name__}"
+            )
+        a, b = self.data, float(exponent)
+        _check_real_power(a, b)
+        return Value(a ** b, (self,), f"**{_short(exponent)}",
+                     _local_grads=(b * a ** (b - 1) if b != 0 else 0.0,))
+
+    def __rpow__(self, base):
+        """base ** self for a plain number ``base``."""
+        return _as_value(base) ** self
+
+    def __neg__(self):
+        return self * -1
+
+    def __sub__(self, other):
+        return self + (-_as_value(other))
+
+    def __truediv__(self, other):
+        return self * _as_value(other) ** -1
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rsub__(self, other):
+        return _as_value(other) - self
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rtruediv__(self, other):
+        return _as_value(other) / self
+
+    # ---- non-linearities ---------------------------------------------------------------------
+
+    def relu(self):
+        """max(0, x); derivative 1 for x > 0, else 0."""
+        x = self.data
+        return Value(x if x > 0 else 0.0, (self,), "ReLU", _local_grads=(1.0 if x > 0 else 0.0,))
+
+    def tanh(self):
+        """tanh(x); derivative 1 - tanh(x)^2."""
+        t = math.tanh(self.data)
+        return Value(t, (self,), "tanh", _local_grads=(1.0 - t * t,))
+
+    def sigmoid(self):
+        """s(x) = 1 / (1 + e^-x); derivative s(x)·(1 - s(x))."""
+        x = self.data
+        if x >= 0:
+            s = 1.0 / (1.0 + math.exp(-x))
+        else:
+            e = math.exp(x)
+            s = e / (1.0 + e)
+        return Value(s, (self,), "sigmoid", _local_grads=(s * (1.0 - s),))
+
+    def exp(self):
+        """e^x; derivative e^x."""
+        e = math.exp(self.data)
+        return Value(e, (self,), "exp", _local_grads=(e,))
+
+    def log(self):
+        """ln(x) for x > 0; derivative 1/x."""
+        x = self.data
+        if x <= 0:
+            raise ValueError(f"log is defined for positive numbers only, got {x}")
+        return Value(math.log(x), (self,), "log", _local_grads=(1.0 / x,))
+
+    # ---- backward pass -------------------------------------------------------------------------
+
+    def backward(self):
+        """Fill ``.grad`` of every node this one depends on with ∂self/∂node.
+
+        Inputs (leaves) accumulate, as in PyTorch: a second call adds the same gradients again.
+        Intermediate nodes hold the gradient of this pass only.
+        """
+        order = topological_order(self)
+        for node in order:
+            if node._prev:
+                node.grad = 0.0
+            node.has_grad = True
+        if self._prev:
+            self.grad = 1.0
+        else:
+            self.grad += 1.0
+        for node in reversed(order):
+            grad = node.grad
+            for parent, local_grad in zip(node._prev, node._local_grads):
+                parent.grad += local_grad * grad
+
+    def __repr__(self):
+        return f"Value(data={self.data}, grad={self.grad})"
+
+
+def _as_value(x) -> Value:
+    return x if isinstance(x, Value) else Value(x)
+
+
+def _short(number) -> str:
+    return f"{number:g}" if isinstance(number, float) else str(number)
+
+
+def _check_real_power(base: float, exponent: float) -> None:
+    if base < 0 and not float(exponent).is_integer():
+        raise ValueError(
+            f"{base} ** {exponent} is not a real number (negative base, fractional exponent)"
+        )
+
+
+def _power_with_value_exponent(base: Value, exponent: Value) -> Value:
+    a, b = base.data, exponent.data
+    _check_real_power(a, b)
+    out = a ** b
+    if a > 0:
+        d_exponent = out * math.log(a)
+    elif a == 0 and b > 0:
+        d_exponent = 0.0  # the limit of a^b·ln(a) as a -> 0+
+    else:
+        raise ValueError(
+            f"the gradient of {a} ** b with respect to the exponent b needs a positive base"
+        )
+    d_base = b * a ** (b - 1) if b != 0 else 0.0
+    return Value(out, (base, exponent), "**", _local_grads=(d_base, d_exponent))

@@ -1,0 +1,1 @@
+"""Drawings of computation graphs and of backpropagation, in the lecture's notation."""
