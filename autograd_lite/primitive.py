@@ -1,0 +1,144 @@
+"""How a differentiable op is defined, built-in or yours: forward and vector-Jacobian products.
+
+A primitive is a plain function of arrays that returns its output array together with one
+vector-Jacobian product (VJP) per argument. A VJP takes g = ∂z/∂out, an array shaped like the
+output, and returns ∂z/∂argument = gᵀ·(∂out/∂argument) for that argument:
+
+    @primitive
+    def cube(x):
+        return x ** 3, (lambda g: g * 3 * x ** 2,)
+
+    cube(Tensor([2.0], requires_grad=True))     # a Tensor that backward() can go through
+
+VJPs may return a gradient shaped like the *broadcast* argument: the engine sums it back to the
+argument's own shape in one place (``sum_to``), so no op has to undo broadcasting itself.
+Use ``None`` as the VJP of an argument that has no gradient (an index, a mask). A VJP is only
+called when its argument needs a gradient, so it costs nothing otherwise.
+
+The arguments without a default value are the op's inputs, which may be differentiated.
+Arguments with a default, and keyword-only ones, are parameters (an axis, a shape): passed to
+the function as they are, never differentiated.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+
+import numpy
+
+from . import backend
+from .modes import modes
+from .tensor import Tensor
+
+
+def primitive(fn=None, *, name: str | None = None):
+    """Make ``fn(*arrays, **params) -> (out, vjps)`` a differentiable function of Tensors.
+
+    The returned function accepts Tensors, arrays and Python numbers, and returns a Tensor that
+    records ``fn``'s VJPs when any input requires a gradient. ``name`` (default: the function's
+    name) is the op name shown by ``repr`` and by the drawings. ``gradcheck`` tests a
+    user-written VJP against finite differences.
+    """
+
+    def wrap(fn):
+        op_name = name or fn.__name__
+        n_inputs, parameter_names = _split_signature(fn)
+
+        @functools.wraps(fn)
+        def differentiable(*args, **params):
+            if len(args) > n_inputs:  # parameters given by position, as in sum(x, 0)
+                params.update(_by_position(op_name, parameter_names, args[n_inputs:], params))
+                args = args[:n_inputs]
+            return apply(fn, op_name, args, params)
+
+        differentiable.forward_and_vjps = fn
+        return differentiable
+
+    return wrap(fn) if fn is not None else wrap
+
+
+def _split_signature(fn):
+    """How many leading arguments are inputs, and the names of the positional parameters."""
+    inputs, parameters = 0, []
+    for p in inspect.signature(fn).parameters.values():
+        if p.kind is p.VAR_POSITIONAL:
+            return float("inf"), []
+        if p.kind is p.POSITIONAL_OR_KEYWORD:
+            if p.default is p.empty:
+                inputs += 1
+            else:
+                parameters.append(p.name)
+    return inputs, parameters
+
+
+def _by_position(op_name, names, values, given):
+    if len(values) > len(names):
+        raise TypeError(f"{op_name} takes at most {len(names)} parameters after its inputs "
+                        f"({', '.join(names)}), got {len(values)}")
+    bound = dict(zip(names, values))
+    repeated = sorted(bound.keys() & given.keys())
+    if repeated:
+        raise TypeError(f"{op_name} got {', '.join(repeated)} both by position and by name")
+    return bound
+
+
+def apply(fn, name: str, args: tuple, params: dict) -> Tensor:
+    """Run primitive ``fn`` on the arrays inside ``args`` and record how to go back through it."""
+    arrays = []
+    parents = []  # the Tensor arguments, in order
+    positions = []  # where each parent stands in args
+    needs_grad = False
+    for position, arg in enumerate(args):
+        if isinstance(arg, Tensor):
+            arrays.append(arg.data)
+            parents.append(arg)
+            positions.append(position)
+            needs_grad = needs_grad or arg.requires_grad
+        elif isinstance(arg, numpy.generic):
+            # A NumPy scalar counts as a Python number, so float32 * np.float64(2) stays float32.
+            arrays.append(arg.item())
+        elif isinstance(arg, (int, float)) or backend.is_array(arg):
+            arrays.append(arg)
+        else:
+            raise TypeError(
+                f"unsupported operand type for {name}: {type(arg).__name__} "
+                "(use a Tensor, an ndarray or a Python number)"
+            )
+    if backend._cupy is not None:
+        _check_one_device(name, arrays)
+
+    out, vjps = fn(*arrays, **params)
+
+    if not backend.is_array(out):
+        out = numpy.asarray(out)
+    if modes.detect_anomaly:
+        _check_finite(out, name, "forward", arrays)
+    if not (needs_grad and modes.grad_enabled and out.dtype.kind == "f"):
+        return Tensor._from_op(out, (), None, name)
+    if len(vjps) != len(args):
+        raise TypeError(
+            f"op {name} returned {len(vjps)} vector-Jacobian products for {len(args)} arguments"
+        )
+    return Tensor._from_op(out, tuple(parents), tuple(vjps[p] for p in positions), name)
+
+
+def _check_one_device(name, arrays):
+    devices = {backend.device_of(a) for a in arrays if backend.is_array(a)}
+    if len(devices) > 1:
+        raise ValueError(
+            f"op {name} got inputs on different devices: {' and '.join(sorted(devices))}; "
+            "move them to one device with .to(device)"
+        )
+
+
+def _check_finite(array, name, direction, inputs):
+    if array.dtype.kind != "f":
+        return
+    xp = backend.array_module(array)
+    if not bool(xp.isfinite(array).all()):
+        shapes = ", ".join(str(getattr(a, "shape", "scalar")) for a in inputs)
+        raise RuntimeError(
+            f"detect_anomaly: op {name} produced nan or inf in its {direction} pass "
+            f"(input shapes: {shapes}; output shape {array.shape})"
+        )
