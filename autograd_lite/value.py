@@ -69,14 +69,14 @@ class Value:
         """a ** b. ∂/∂a = b·a^(b-1); for a Value exponent also ∂/∂b = a^b·ln(a) (needs a > 0)."""
         if isinstance(exponent, Value):
             return _power_with_value_exponent(self, exponent)
-        if not isinstance(exponent, numbers.Real) or isinstance(exponent, bool):
+        if not isinstance(exponent, numbers.Real):
             raise TypeError(
                 f"the exponent must be an int, a float or a Value, got {type(exponent).__name__}"
             )
         a, b = self.data, float(exponent)
         _check_real_power(a, b)
         return Value(a ** b, (self,), f"**{_short(exponent)}",
-                     _local_grads=(b * a ** (b - 1) if b != 0 else 0.0,))
+                     _local_grads=(_power_derivative(a, b),))
 
     def __rpow__(self, base):
         """base ** self for a plain number ``base``."""
@@ -178,6 +178,19 @@ def _check_real_power(base: float, exponent: float) -> None:
         )
 
 
+def _power_derivative(a: float, b: float) -> float:
+    """∂(a^b)/∂a = b·a^(b-1): 0 for b = 0, and +inf at a = 0 for 0 < b < 1 (as for √a)."""
+    if b == 0:
+        return 0.0
+    if a == 0 and b < 1:
+        return math.inf if b > 0 else _undefined_power(a, b)
+    return b * a ** (b - 1)
+
+
+def _undefined_power(a: float, b: float):
+    raise ZeroDivisionError(f"{a} cannot be raised to the negative power {b}")
+
+
 def _power_with_value_exponent(base: Value, exponent: Value) -> Value:
     a, b = base.data, exponent.data
     _check_real_power(a, b)
@@ -190,5 +203,5 @@ def _power_with_value_exponent(base: Value, exponent: Value) -> Value:
         raise ValueError(
             f"the gradient of {a} ** b with respect to the exponent b needs a positive base"
         )
-    d_base = b * a ** (b - 1) if b != 0 else 0.0
+    d_base = _power_derivative(a, b)
     return Value(out, (base, exponent), "**", _local_grads=(d_base, d_exponent))
