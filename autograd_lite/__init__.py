@@ -17,6 +17,7 @@ from .ops import (
     concatenate,
     exp,
     expand,
+    linear,
     log,
     log_softmax,
     logsumexp,
@@ -47,7 +48,7 @@ dot = matmul  # for the lecture's jnp.dot(inputs, W)
 __all__ = [
     "Tensor", "Value", "GradcheckError", "abs", "clip", "concatenate", "default_generator",
     "detect_anomaly", "dot", "enable_grad", "exp", "expand", "grad", "gradcheck",
-    "is_grad_enabled", "log", "log_softmax", "logsumexp", "manual_seed", "matmul", "max",
+    "is_grad_enabled", "linear", "log", "log_softmax", "logsumexp", "manual_seed", "matmul", "max",
     "maximum", "mean", "min", "minimum", "no_grad", "ones", "primitive", "rand", "randn", "relu",
     "reshape", "sigmoid", "softmax", "sqrt", "stack", "sum", "sum_to", "tanh", "tensor",
     "transpose", "value_and_grad", "where", "zeros",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 
+from . import backend
+
 
 class _Modes:
     """The current settings, read by every op (plain attributes, so reading them is cheap)."""
@@ -62,3 +64,16 @@ class detect_anomaly(contextlib.ContextDecorator):
     def __exit__(self, *exc):
         modes.detect_anomaly = self.previous
         return False
+
+
+def check_finite(array, op_name, direction, inputs) -> None:
+    """Under ``detect_anomaly``: raise if a floating-point result holds a nan or an inf."""
+    if array.dtype.kind != "f":
+        return
+    xp = backend.array_module(array)
+    if not bool(xp.isfinite(array).all()):
+        shapes = ", ".join(str(getattr(a, "shape", "scalar")) for a in inputs)
+        raise RuntimeError(
+            f"detect_anomaly: op {op_name} produced nan or inf in its {direction} pass "
+            f"(input shapes: {shapes}; output shape {array.shape})"
+        )

@@ -262,10 +262,10 @@ def matmul(a, b):
     b2 = b[:, None] if b.ndim == 1 else b
 
     def as_matrix_grad(g):
+        if b.ndim == 1:  # first, so that the 0-d g of vector @ vector becomes (1,) then (1, 1)
+            g = xp.expand_dims(g, -1)
         if a.ndim == 1:
             g = xp.expand_dims(g, -2)
-        if b.ndim == 1:
-            g = xp.expand_dims(g, -1)
         return g
 
     def vjp_a(g):
@@ -277,6 +277,39 @@ def matmul(a, b):
         return grad.squeeze(-1) if b.ndim == 1 else grad
 
     return out, (vjp_a, vjp_b)
+
+
+def linear(x, weight, bias=None):
+    """x @ Wᵀ + β: a fully connected layer on a batch of rows (the lecture's z = W x + β).
+
+    ``weight`` has shape (out, in), as the lecture's W_H ∈ R^{N_H × N_I}; ``x`` has shape
+    (…, in); ``bias`` (out,) is optional. The same as ``x @ weight.T + bias``, in one op whose
+    weight gradient comes out in W's own layout.
+    """
+    if bias is None:
+        return _linear(x, weight, 0.0)
+    return _linear(x, weight, bias)
+
+
+@primitive(name="linear")
+def _linear(x, weight, bias):
+    """∂/∂x: g @ W,  ∂/∂W: gᵀ @ x (rows of all batch axes summed),  ∂/∂β: g summed over rows."""
+    xp = array_module(weight)
+    if weight.ndim != 2:
+        raise ValueError(f"linear: the weight must be a matrix (out, in), got shape {weight.shape}")
+    if numpy.shape(x)[-1:] != weight.shape[1:]:
+        raise ValueError(
+            f"linear: input of shape {numpy.shape(x)} does not fit a weight of shape "
+            f"{weight.shape} (out, in): its last axis must be {weight.shape[1]}"
+        )
+    out = xp.matmul(x, weight.T)
+    if not (bias.__class__ is float and bias == 0.0):
+        out = out + bias
+
+    def vjp_weight(g):
+        return xp.matmul(g.reshape(-1, g.shape[-1]).T, x.reshape(-1, x.shape[-1]))
+
+    return out, (lambda g: xp.matmul(g, weight), vjp_weight, _identity)
 
 
 def _check_matmul_shapes(a, b):
@@ -318,8 +351,10 @@ def transpose(x, *axes):
 
 @primitive(name="transpose")
 def _transpose(x, *, axes):
-    inverse = None if axes is None else tuple(numpy.argsort(axes))
-    return x.transpose(axes), (lambda g: g.transpose(inverse),)
+    out = x.transpose(axes)
+    # Negative axes count from the end: make them non-negative before inverting the permutation.
+    inverse = None if axes is None else tuple(numpy.argsort([a % x.ndim for a in axes]))
+    return out, (lambda g: g.transpose(inverse),)
 
 
 def expand(x, *shape):

@@ -26,9 +26,10 @@ import functools
 import inspect
 
 import numpy
+from numpy import ndarray
 
 from . import backend
-from .modes import modes
+from .modes import check_finite, modes
 from .tensor import Tensor
 
 
@@ -87,40 +88,48 @@ def apply(fn, name: str, args: tuple, params: dict) -> Tensor:
     """Run primitive ``fn`` on the arrays inside ``args`` and record how to go back through it."""
     arrays = []
     parents = []  # the Tensor arguments, in order
-    positions = []  # where each parent stands in args
     needs_grad = False
-    for position, arg in enumerate(args):
-        if isinstance(arg, Tensor):
+    for arg in args:
+        kind = arg.__class__
+        if kind is ndarray or kind is float or kind is int:
+            arrays.append(arg)
+        elif kind is Tensor or isinstance(arg, Tensor):
             arrays.append(arg.data)
             parents.append(arg)
-            positions.append(position)
             needs_grad = needs_grad or arg.requires_grad
-        elif isinstance(arg, numpy.generic):
-            # A NumPy scalar counts as a Python number, so float32 * np.float64(2) stays float32.
-            arrays.append(arg.item())
-        elif isinstance(arg, (int, float)) or backend.is_array(arg):
-            arrays.append(arg)
         else:
-            raise TypeError(
-                f"unsupported operand type for {name}: {type(arg).__name__} "
-                "(use a Tensor, an ndarray or a Python number)"
-            )
+            arrays.append(_constant(arg, name))
     if backend._cupy is not None:
         _check_one_device(name, arrays)
 
     out, vjps = fn(*arrays, **params)
 
-    if not backend.is_array(out):
+    if out.__class__ is not ndarray and not backend.is_array(out):
         out = numpy.asarray(out)
     if modes.detect_anomaly:
-        _check_finite(out, name, "forward", arrays)
+        check_finite(out, name, "forward", arrays)
     if not (needs_grad and modes.grad_enabled and out.dtype.kind == "f"):
         return Tensor._from_op(out, (), None, name)
     if len(vjps) != len(args):
         raise TypeError(
             f"op {name} returned {len(vjps)} vector-Jacobian products for {len(args)} arguments"
         )
-    return Tensor._from_op(out, tuple(parents), tuple(vjps[p] for p in positions), name)
+    if len(parents) != len(args):  # keep the VJPs of the Tensor arguments only
+        vjps = [vjp for arg, vjp in zip(args, vjps) if isinstance(arg, Tensor)]
+    return Tensor._from_op(out, tuple(parents), tuple(vjps), name)
+
+
+def _constant(arg, name):
+    """The array or number that an argument which is not a Tensor stands for."""
+    if isinstance(arg, numpy.generic):
+        # A NumPy scalar counts as a Python number, so float32 * np.float64(2) stays float32.
+        return arg.item()
+    if isinstance(arg, (int, float)) or backend.is_array(arg):
+        return arg
+    raise TypeError(
+        f"unsupported operand type for {name}: {type(arg).__name__} "
+        "(use a Tensor, an ndarray or a Python number)"
+    )
 
 
 def _check_one_device(name, arrays):
@@ -129,16 +138,4 @@ def _check_one_device(name, arrays):
         raise ValueError(
             f"op {name} got inputs on different devices: {' and '.join(sorted(devices))}; "
             "move them to one device with .to(device)"
-        )
-
-
-def _check_finite(array, name, direction, inputs):
-    if array.dtype.kind != "f":
-        return
-    xp = backend.array_module(array)
-    if not bool(xp.isfinite(array).all()):
-        shapes = ", ".join(str(getattr(a, "shape", "scalar")) for a in inputs)
-        raise RuntimeError(
-            f"detect_anomaly: op {name} produced nan or inf in its {direction} pass "
-            f"(input shapes: {shapes}; output shape {array.shape})"
         )

@@ -18,7 +18,7 @@ import numpy
 
 from . import backend
 from .graph import topological_order
-from .modes import modes
+from .modes import check_finite, modes
 
 
 class Tensor:
@@ -211,11 +211,13 @@ class Tensor:
             for parent, vjp in zip(node._prev, vjps):
                 if not parent.requires_grad:
                     continue
-                parent_grad = _fit_to(vjp(g), parent.data, node._op)
+                parent_grad = vjp(g)
+                like = parent.data
+                if (parent_grad.__class__ is not like.__class__
+                        or parent_grad.shape != like.shape or parent_grad.dtype != like.dtype):
+                    parent_grad = _fit_to(parent_grad, like, node._op)
                 if modes.detect_anomaly:
-                    from .primitive import _check_finite
-
-                    _check_finite(parent_grad, node._op, "backward", [g])
+                    check_finite(parent_grad, node._op, "backward", [g])
                 key = id(parent)
                 if key in grads:
                     grads[key] = grads[key] + parent_grad
