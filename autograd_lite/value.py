@@ -7,7 +7,9 @@ derivative of its output with respect to each input. For ``out = a * b`` those a
     ∂z/∂parent += ∂out/∂parent · ∂z/∂out        for every node, output first.
 
 Storing numbers instead of closures keeps nodes free of reference cycles, so Python frees a
-graph as soon as the last reference to it goes.
+graph as soon as the last reference to it goes. Every op has one or two inputs, so a node keeps
+them in two fields (``_left``, ``_right``) rather than in a tuple: one object per node instead of
+three, which matters because Python's garbage collector visits every object that holds others.
 """
 
 from __future__ import annotations
@@ -27,43 +29,46 @@ class Value:
         has_grad: whether a backward pass has reached this node (a drawing made earlier shows
             the gradient as not yet computed rather than 0).
         label: an optional name, used by drawings.
-        _prev: the Values this one was computed from (its parents).
+        _prev: the Values this one was computed from (its parents), as a tuple.
         _op: the name of the operation that made it ('' for inputs).
-        _local_grads: ∂(this value)/∂parent for each parent, in the order of ``_prev``.
+        _left, _right: the parents (None where there is none).
+        _d_left, _d_right: ∂(this value)/∂_left and ∂(this value)/∂_right.
     """
 
-    __slots__ = ("data", "grad", "has_grad", "label", "_prev", "_op", "_local_grads")
+    __slots__ = ("data", "grad", "has_grad", "label", "_op",
+                 "_left", "_d_left", "_right", "_d_right")
 
     def __init__(self, data, _children=(), _op="", label="", _local_grads=()):
-        if isinstance(data, Value):
-            data = data.data
-        if not isinstance(data, numbers.Real):
-            raise TypeError(
-                f"Value needs a real number, got {type(data).__name__}: {data!r}"
-            )
-        if len(_local_grads) != len(_children):
+        if data.__class__ is not float:
+            data = _as_float(data)
+        if len(_children) > 2 or len(_local_grads) != len(_children):
             raise ValueError(
-                "a Value made from parents needs one local derivative per parent: "
+                "a Value is made from at most two parents, with one local derivative each: "
                 f"got {len(_children)} parents and {len(_local_grads)} derivatives"
             )
-        self.data = float(data)
+        self.data = data
         self.grad = 0.0
         self.has_grad = False
         self.label = label
-        self._prev = tuple(_children)
         self._op = _op
-        self._local_grads = tuple(_local_grads)
+        self._left, self._right = (tuple(_children) + (None, None))[:2]
+        self._d_left, self._d_right = (tuple(_local_grads) + (0.0, 0.0))[:2]
+
+    @property
+    def _prev(self) -> tuple:
+        if self._right is not None:
+            return (self._left, self._right)
+        return () if self._left is None else (self._left,)
 
     # ---- arithmetic: forward value, then ∂out/∂input for each input ------------------------
 
     def __add__(self, other):
         other = _as_value(other)
-        return Value(self.data + other.data, (self, other), "+", _local_grads=(1.0, 1.0))
+        return _result(self.data + other.data, "+", self, 1.0, other, 1.0)
 
     def __mul__(self, other):
         other = _as_value(other)
-        return Value(self.data * other.data, (self, other), "*",
-                     _local_grads=(other.data, self.data))
+        return _result(self.data * other.data, "*", self, other.data, other, self.data)
 
     def __pow__(self, exponent):
         """a ** b. ∂/∂a = b·a^(b-1); for a Value exponent also ∂/∂b = a^b·ln(a) (needs a > 0)."""
@@ -75,8 +80,7 @@ class Value:
             )
         a, b = self.data, float(exponent)
         _check_real_power(a, b)
-        return Value(a ** b, (self,), f"**{_short(exponent)}",
-                     _local_grads=(_power_derivative(a, b),))
+        return _result(a ** b, f"**{_short(exponent)}", self, _power_derivative(a, b))
 
     def __rpow__(self, base):
         """base ** self for a plain number ``base``."""
@@ -108,12 +112,12 @@ class Value:
     def relu(self):
         """max(0, x); derivative 1 for x > 0, else 0."""
         x = self.data
-        return Value(x if x > 0 else 0.0, (self,), "ReLU", _local_grads=(1.0 if x > 0 else 0.0,))
+        return _result(x if x > 0 else 0.0, "ReLU", self, 1.0 if x > 0 else 0.0)
 
     def tanh(self):
         """tanh(x); derivative 1 - tanh(x)^2."""
         t = math.tanh(self.data)
-        return Value(t, (self,), "tanh", _local_grads=(1.0 - t * t,))
+        return _result(t, "tanh", self, 1.0 - t * t)
 
     def sigmoid(self):
         """s(x) = 1 / (1 + e^-x); derivative s(x)·(1 - s(x))."""
@@ -123,19 +127,19 @@ class Value:
         else:
             e = math.exp(x)
             s = e / (1.0 + e)
-        return Value(s, (self,), "sigmoid", _local_grads=(s * (1.0 - s),))
+        return _result(s, "sigmoid", self, s * (1.0 - s))
 
     def exp(self):
         """e^x; derivative e^x."""
         e = math.exp(self.data)
-        return Value(e, (self,), "exp", _local_grads=(e,))
+        return _result(e, "exp", self, e)
 
     def log(self):
         """ln(x) for x > 0; derivative 1/x."""
         x = self.data
         if x <= 0:
             raise ValueError(f"log is defined for positive numbers only, got {x}")
-        return Value(math.log(x), (self,), "log", _local_grads=(1.0 / x,))
+        return _result(math.log(x), "log", self, 1.0 / x)
 
     # ---- backward pass -------------------------------------------------------------------------
 
@@ -147,24 +151,55 @@ class Value:
         """
         order = topological_order(self)
         for node in order:
-            if node._prev:
+            if node._left is not None:
                 node.grad = 0.0
             node.has_grad = True
-        if self._prev:
+        if self._left is not None:
             self.grad = 1.0
         else:
             self.grad += 1.0
         for node in reversed(order):
-            grad = node.grad
-            for parent, local_grad in zip(node._prev, node._local_grads):
-                parent.grad += local_grad * grad
+            left = node._left
+            if left is not None:
+                grad = node.grad
+                left.grad += node._d_left * grad
+                right = node._right
+                if right is not None:
+                    right.grad += node._d_right * grad
 
     def __repr__(self):
         return f"Value(data={self.data}, grad={self.grad})"
 
 
+def _result(data: float, op: str, left: Value, d_left: float,
+            right: Value | None = None, d_right: float = 0.0) -> Value:
+    """The output of an op: its value, its name, and each parent with ∂output/∂parent."""
+    out = _new_value(Value)
+    out.data = data
+    out.grad = 0.0
+    out.has_grad = False
+    out.label = ""
+    out._op = op
+    out._left = left
+    out._d_left = d_left
+    out._right = right
+    out._d_right = d_right
+    return out
+
+
+_new_value = object.__new__
+
+
 def _as_value(x) -> Value:
-    return x if isinstance(x, Value) else Value(x)
+    return x if x.__class__ is Value or isinstance(x, Value) else Value(x)
+
+
+def _as_float(data) -> float:
+    if isinstance(data, Value):
+        return data.data
+    if not isinstance(data, numbers.Real):
+        raise TypeError(f"Value needs a real number, got {type(data).__name__}: {data!r}")
+    return float(data)
 
 
 def _short(number) -> str:
@@ -204,4 +239,4 @@ def _power_with_value_exponent(base: Value, exponent: Value) -> Value:
             f"the gradient of {a} ** b with respect to the exponent b needs a positive base"
         )
     d_base = _power_derivative(a, b)
-    return Value(out, (base, exponent), "**", _local_grads=(d_base, d_exponent))
+    return _result(out, "**", base, d_base, exponent, d_exponent)
