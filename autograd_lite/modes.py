@@ -22,16 +22,23 @@ def is_grad_enabled() -> bool:
     return modes.grad_enabled
 
 
-class _SetGradEnabled(contextlib.ContextDecorator):
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
+class _SetMode(contextlib.ContextDecorator):
+    """Set one attribute of ``modes`` inside a ``with`` block or a decorated function.
+
+    The previous values are kept on a stack, so one decorated function may call itself.
+    """
+
+    def __init__(self, name: str, value: bool):
+        self.name, self.value = name, value
+        self._previous = []
 
     def __enter__(self):
-        self.previous = modes.grad_enabled
-        modes.grad_enabled = self.enabled
+        self._previous.append(getattr(modes, self.name))
+        setattr(modes, self.name, self.value)
+        return self
 
     def __exit__(self, *exc):
-        modes.grad_enabled = self.previous
+        setattr(modes, self.name, self._previous.pop())
         return False
 
 
@@ -41,29 +48,22 @@ def no_grad():
     >>> with no_grad():
     ...     prediction = model(x)
     """
-    return _SetGradEnabled(False)
+    return _SetMode("grad_enabled", False)
 
 
 def enable_grad():
     """Context manager and decorator: record the graph again inside a ``no_grad`` block."""
-    return _SetGradEnabled(True)
+    return _SetMode("grad_enabled", True)
 
 
-class detect_anomaly(contextlib.ContextDecorator):
+def detect_anomaly():
     """Raise RuntimeError at the first op whose forward or backward pass makes a nan or an inf.
 
-    The error names the op and the shapes of its inputs. Checking every result costs time, so
-    use it to find the source of a nan, not in normal training.
+    A context manager and decorator. The error names the op and the shapes of its inputs.
+    Checking every result costs time, so use it to find the source of a nan, not in normal
+    training.
     """
-
-    def __enter__(self):
-        self.previous = modes.detect_anomaly
-        modes.detect_anomaly = True
-        return self
-
-    def __exit__(self, *exc):
-        modes.detect_anomaly = self.previous
-        return False
+    return _SetMode("detect_anomaly", True)
 
 
 def check_finite(array, op_name, direction, inputs) -> None:
