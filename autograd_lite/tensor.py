@@ -113,7 +113,12 @@ class Tensor:
                 f"a tensor on {self.device} cannot become a NumPy array implicitly; "
                 "call .numpy() or .to('cpu') first"
             )
-        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+        array = self.data
+        if dtype is not None and array.dtype != dtype:
+            if copy is False:
+                raise ValueError(f"a tensor of dtype {array.dtype} needs a copy to become {dtype}")
+            return array.astype(dtype)
+        return array.copy() if copy else array
 
     def numpy(self) -> numpy.ndarray:
         """The data as a NumPy array (copied from the GPU when the tensor lives there)."""
@@ -209,8 +214,8 @@ class Tensor:
                     "call to keep them"
                 )
             for parent, vjp in zip(node._prev, vjps):
-                if not parent.requires_grad:
-                    continue
+                if vjp is None or not parent.requires_grad:
+                    continue  # a None VJP: this argument has no gradient (an index, a mask)
                 parent_grad = vjp(g)
                 like = parent.data
                 if (parent_grad.__class__ is not like.__class__
