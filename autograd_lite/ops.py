@@ -280,11 +280,17 @@ def matmul(a, b):
 
 
 def linear(x, weight, bias=None):
-    """x @ Wᵀ + β: a fully connected layer on a batch of rows (the lecture's z = W x + β).
+    """z = x Wᵀ + β: the affine map of a fully connected layer, on a batch of rows.
 
-    ``weight`` has shape (out, in), as the lecture's W_H ∈ R^{N_H × N_I}; ``x`` has shape
-    (…, in); ``bias`` (out,) is optional. The same as ``x @ weight.T + bias``, in one op whose
-    weight gradient comes out in W's own layout.
+    For weights W ∈ R^{N_H×N_I} (the lecture's layout, shape (out, in)) the lecture's
+    z_H = W_H x + β_H for one column x becomes, for rows x of shape (…, N_I), z = x Wᵀ + β.
+    ``bias`` (out,) is optional. The same as ``x @ weight.T + bias``, as one op, whose
+    vector-Jacobian products for g = ∂L/∂z are
+
+        ∂L/∂x = g W          ∂L/∂W = gᵀ x          ∂L/∂β = Σ_rows g
+
+    (the lecture's δ_i = W_iᵀ δ̄_{i+1} and weight gradients v_i δ̄_{i+1}ᵀ, for a whole batch at
+    once). The weight gradient comes out in W's own layout, with no transposed copy.
     """
     if bias is None:
         return _linear(x, weight, 0.0)
@@ -293,7 +299,6 @@ def linear(x, weight, bias=None):
 
 @primitive(name="linear")
 def _linear(x, weight, bias):
-    """∂/∂x: g @ W,  ∂/∂W: gᵀ @ x (rows of all batch axes summed),  ∂/∂β: g summed over rows."""
     xp = array_module(weight)
     if weight.ndim != 2:
         raise ValueError(f"linear: the weight must be a matrix (out, in), got shape {weight.shape}")
@@ -303,7 +308,9 @@ def _linear(x, weight, bias):
             f"{weight.shape} (out, in): its last axis must be {weight.shape[1]}"
         )
     out = xp.matmul(x, weight.T)
-    if not (bias.__class__ is float and bias == 0.0):
+    if backend.is_array(bias) and bias.dtype == out.dtype:
+        out += bias  # in place: out is a fresh array
+    elif not (bias.__class__ is float and bias == 0.0):
         out = out + bias
 
     def vjp_weight(g):

@@ -1,0 +1,267 @@
+"""``Module`` and ``Parameter``: the containers every layer and model is built from.
+
+A ``Module`` owns ``Parameter``s (tensors that an optimizer changes) and other Modules. Nothing
+has to be registered: the parameters of a module are the ``Parameter`` attributes it holds,
+directly or in a list or tuple, and its children are the ``Module`` attributes it holds the same
+way, in the order they were assigned. A parameter's name is its place in that tree, the
+attribute names joined by dots, list positions included: ``layers.0.weight`` is the ``weight``
+of the first entry of the ``layers`` list. Names depend only on the model's structure, never on
+how many models were made before, so a file of weights fits any model of the same architecture.
+
+A module may declare parameters that do not exist yet (a ``Dense`` layer that learns its input
+width from the first batch): it lists their names in ``_lazy_parameters`` and keeps them as
+``None`` until it is built. ``load_state_dict`` can build such a module from the shapes it loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy
+
+from autograd_lite import Tensor, backend
+
+from .training import TrainingMixin
+
+
+class Parameter(Tensor):
+    """A Tensor that a model learns: it requires a gradient, and ``Module`` finds it.
+
+    Args:
+        data: an array, a number, a nested list or a Tensor (its data is used, not copied).
+        requires_grad: False freezes the parameter (optimizers skip it).
+        dtype: the dtype to convert to; by default arrays keep theirs, Python floats become
+            float32.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, requires_grad: bool = True, dtype: Any = None) -> None:
+        super().__init__(data, requires_grad=requires_grad, dtype=dtype)
+
+    def __repr__(self) -> str:
+        return "Parameter" + super().__repr__()[len("Tensor"):]
+
+
+class Module(TrainingMixin):
+    """The base class of layers and models: ``model(x)`` runs ``model.forward(x)``.
+
+    Subclasses write ``forward`` and assign their Parameters and sub-Modules as attributes
+    (calling ``super().__init__()`` is allowed but not needed). Besides the methods below, every
+    Module has Keras's ``compile``, ``fit``, ``evaluate``, ``predict``, ``summary``,
+    ``save_weights`` and ``load_weights`` (see ``nn/training.py``).
+
+    Attributes:
+        training: True in training mode (``train()``), False in evaluation mode (``eval()``);
+            layers such as ``Dropout`` behave differently in the two.
+    """
+
+    training: bool = True
+    _lazy_parameters: tuple[str, ...] = ()
+    _auto_named: bool = True  # a default name, which Sequential may make unique
+
+    def __init__(self) -> None:
+        self.training = True
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # ---- the module tree ---------------------------------------------------------------------
+
+    def _own_entries(self) -> Iterator[tuple[str, Any]]:
+        """(name, value) for the attributes, with lists and tuples opened one level deep."""
+        for name, value in vars(self).items():
+            if isinstance(value, (list, tuple)):
+                for i, item in enumerate(value):
+                    yield f"{name}.{i}", item
+            else:
+                yield name, value
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct sub-Modules, with their attribute names, in assignment order."""
+        for name, value in self._own_entries():
+            if isinstance(value, Module):
+                yield name, value
+
+    def children(self) -> Iterator[Module]:
+        for _, child in self.named_children():
+            yield child
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and every module below it, parents before children, each one once."""
+        seen: set[int] = set()
+        stack: list[tuple[str, Module]] = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [(f"{name}.{child_name}" if name else child_name, child)
+                        for child_name, child in module.named_children()]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        for _, module in self.named_modules():
+            yield module
+
+    def _parameter_slots(self) -> Iterator[tuple[str, Parameter | None]]:
+        """This module's own parameters, and the declared ones not built yet (as None)."""
+        for name, value in self._own_entries():
+            if isinstance(value, Parameter):
+                yield name, value
+        for name in self._lazy_parameters:
+            if getattr(self, name, None) is None:
+                yield name, None
+
+    def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, Parameter) for every parameter of the tree, each one once.
+
+        The order is deterministic: modules parents first, in assignment order, and within a
+        module its parameters in assignment order.
+        """
+        seen: set[int] = set()
+        for module_name, module in self.named_modules():
+            for name, parameter in module._parameter_slots():
+                if parameter is None or id(parameter) in seen:
+                    continue
+                seen.add(id(parameter))
+                yield (f"{module_name}.{name}" if module_name else name), parameter
+
+    def parameters(self) -> list[Parameter]:
+        """Every parameter of the tree, in the order of ``named_parameters``."""
+        return [parameter for _, parameter in self.named_parameters()]
+
+    @property
+    def built(self) -> bool:
+        """Whether every parameter of the tree exists (False while a lazy layer waits for data)."""
+        return all(parameter is not None for module in self.modules()
+                   for _, parameter in module._parameter_slots())
+
+    # ---- modes and gradients -----------------------------------------------------------------
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (``mode=True``) or evaluation mode on the whole tree; returns self."""
+        for module in self.modules():
+            module.training = bool(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode: ``Dropout`` passes its input through unchanged. Returns self."""
+        return self.train(False)
+
+    def zero_grad(self) -> None:
+        """Forget every parameter's gradient (``grad = None``, cheaper than filling zeros)."""
+        for parameter in self.parameters():
+            parameter.grad = None
+
+    def to(self, device: str) -> Module:
+        """Move every parameter to ``device`` ('cpu', 'cuda', 'cuda:N'), in place; returns self.
+
+        Move a model before making its optimizer: the optimizer's state stays where it was made.
+        """
+        device = backend.normalize_device(device)
+        for parameter in self.parameters():
+            parameter.data = backend.to_device(parameter.data, device)
+            parameter.grad = None
+        return self
+
+    # ---- state -------------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, numpy.ndarray]:
+        """A copy of every parameter's values as NumPy arrays, keyed by dotted name."""
+        return {name: numpy.array(backend.to_device(p.data, "cpu"), copy=True)
+                for name, p in self.named_parameters()}
+
+    def _expected_state(self) -> dict[str, tuple[Module, str, tuple[int | None, ...], bool]]:
+        """For every parameter name: its module, its attribute name, the shape it must have
+        (None for a size that an unbuilt module takes from what it loads), and whether it
+        exists yet."""
+        expected: dict[str, tuple[Module, str, tuple[int | None, ...], bool]] = {}
+        seen: set[int] = set()
+        for module_name, module in self.named_modules():
+            for name, parameter in module._parameter_slots():
+                full = f"{module_name}.{name}" if module_name else name
+                if parameter is None:
+                    expected[full] = (module, name, module._lazy_shape(name), False)
+                elif id(parameter) not in seen:
+                    seen.add(id(parameter))
+                    expected[full] = (module, name, tuple(parameter.shape), True)
+        return expected
+
+    def _lazy_shape(self, name: str) -> tuple[int | None, ...]:
+        """The shape that declared-but-unbuilt parameter ``name`` will have (None: unknown)."""
+        raise NotImplementedError(f"{type(self).__name__} declares lazy parameter {name!r} "
+                                  "but does not say its shape")
+
+    def _build_from_state(self, arrays: dict[str, numpy.ndarray]) -> None:
+        """Create the unbuilt parameters to fit ``arrays`` (their local names to values)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be built from saved weights")
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Copy ``state`` (name -> array) into the parameters, all of them or none.
+
+        Every name of ``state_dict()`` must be present with the same shape, and no other name:
+        otherwise a ValueError lists the missing, unexpected and mis-shaped arrays, and the model
+        is left as it was. Values are converted to each parameter's dtype and device.
+        """
+        expected = self._expected_state()
+        problems = []
+        missing = [name for name in expected if name not in state]
+        unexpected = [name for name in state if name not in expected]
+        if missing:
+            problems.append(f"missing: {', '.join(missing)}")
+        if unexpected:
+            problems.append(f"unexpected: {', '.join(unexpected)}")
+        arrays: dict[str, numpy.ndarray] = {}
+        for name, (_, _, shape, _) in expected.items():
+            if name not in state:
+                continue
+            value = state[name]
+            array = backend.to_device(value.data if isinstance(value, Tensor) else value, "cpu")
+            array = numpy.asarray(array)
+            if array.dtype.kind not in "fiu":
+                problems.append(f"{name} holds dtype {array.dtype}, not numbers")
+            elif not _fits(array.shape, shape):
+                wanted = "(" + ", ".join("?" if n is None else str(n) for n in shape) + \
+                    ("," if len(shape) == 1 else "") + ")"
+                problems.append(f"{name} has shape {array.shape}, the model needs {wanted}")
+            arrays[name] = array
+        if problems:
+            raise ValueError("load_state_dict: the weights do not fit this model; "
+                             + "; ".join(problems))
+        unbuilt: dict[int, tuple[Module, dict[str, numpy.ndarray]]] = {}
+        for name, (module, local, _, exists) in expected.items():
+            if not exists:
+                unbuilt.setdefault(id(module), (module, {}))[1][local] = arrays[name]
+        for module, local_arrays in unbuilt.values():
+            module._build_from_state(local_arrays)
+        for name, (module, local, _, _) in expected.items():
+            parameter = getattr(module, local)
+            xp = backend.array_module(parameter.data)
+            parameter.data[...] = xp.asarray(arrays[name], dtype=parameter.dtype)
+
+    # ---- printing ----------------------------------------------------------------------------
+
+    def extra_repr(self) -> str:
+        """The arguments shown between the parentheses of ``repr`` (override in layers)."""
+        return ""
+
+    def __repr__(self) -> str:
+        children = list(self.named_children())
+        if not children:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        lines = [f"{type(self).__name__}({self.extra_repr()}"]
+        for name, child in children:
+            body = repr(child).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {body}")
+        return "\n".join(lines) + "\n)"
+
+
+def _fits(shape: tuple[int, ...], wanted: tuple[int | None, ...]) -> bool:
+    return len(shape) == len(wanted) and \
+        all(w is None or w == s for s, w in zip(shape, wanted, strict=True))

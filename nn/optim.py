@@ -1,0 +1,219 @@
+"""Optimizers: ``SGD`` and ``Adam``, with PyTorch's update rules, step for step.
+
+An optimizer holds a list of parameters θ. ``step()`` changes each ``θ.data`` in place from
+its gradient g = ``θ.grad`` with array operations (no graph is recorded), and ``zero_grad()``
+sets every ``θ.grad`` to None. A parameter whose gradient is None is skipped.
+
+A typical loop:
+
+    optimizer = nn.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for x, y in batches:
+        optimizer.zero_grad()
+        loss = nn.cross_entropy(model(x), y)
+        loss.backward()
+        optimizer.step()
+
+Updating in place means that a graph kept with ``retain_graph=True`` across a step sees the new
+weights (PyTorch would refuse to go back through it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from autograd_lite import Tensor
+from autograd_lite.backend import array_module
+
+
+class Optimizer:
+    """The parameter list, ``zero_grad`` and the learning rate shared by every optimizer.
+
+    ``params`` may be left out (or empty) when the optimizer is given to ``compile``: ``fit``
+    then attaches the model's parameters.
+    """
+
+    def __init__(self, params: Iterable[Tensor] | None, lr: float) -> None:
+        if lr < 0:
+            raise ValueError(f"the learning rate must be >= 0, got {lr}")
+        self.lr = float(lr)
+        self.params: list[Tensor] = []
+        if params is not None:
+            self.add_params(params)
+
+    @property
+    def learning_rate(self) -> float:
+        """Keras's name for ``lr``."""
+        return self.lr
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self.lr = float(value)
+
+    def add_params(self, params: Iterable[Tensor]) -> None:
+        """Add parameters to optimize (each one once)."""
+        known = {id(p) for p in self.params}
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"an optimizer takes Tensors (parameters), got "
+                                f"{type(p).__name__}")
+            if id(p) not in known:
+                known.add(id(p))
+                self.params.append(p)
+                self._add_state()
+
+    def _add_state(self) -> None:
+        """Make room for one more parameter's state (momentum buffers, moments)."""
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to None (cheaper than filling zeros)."""
+        for p in self.params:
+            p.grad = None
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with PyTorch's ``torch.optim.SGD`` rule. For each θ:
+
+        g ← ∇θ + λ θ                                   (weight decay λ, when λ ≠ 0)
+        b ← g                        at the first step  (momentum μ ≠ 0)
+        b ← μ b + (1 - τ) g          afterwards         (dampening τ)
+        g ← g + μ b  if nesterov,  else  g ← b         (when μ ≠ 0)
+        θ ← θ - η g                                     (learning rate η)
+
+    Args:
+        params: the parameters (e.g. ``model.parameters()``).
+        lr: η.   momentum: μ.   dampening: τ.   weight_decay: λ (an L2 penalty λ/2·‖θ‖²).
+        nesterov: Nesterov momentum (needs μ > 0 and τ = 0).
+        learning_rate: Keras's name for ``lr`` (overrides it).
+    """
+
+    def __init__(self, params: Iterable[Tensor] | None = None, lr: float = 0.01,
+                 momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0,
+                 dampening: float = 0.0, *, learning_rate: float | None = None) -> None:
+        super().__init__(params, lr if learning_rate is None else learning_rate)
+        if momentum < 0 or weight_decay < 0:
+            raise ValueError(f"momentum and weight_decay must be >= 0, got {momentum} and "
+                             f"{weight_decay}")
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum needs momentum > 0 and dampening = 0")
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+        self.weight_decay = float(weight_decay)
+        self.dampening = float(dampening)
+        self.momentum_buffers: list[Any] = [None] * len(self.params)
+
+    def _add_state(self) -> None:
+        if hasattr(self, "momentum_buffers"):
+            self.momentum_buffers.append(None)
+
+    def step(self) -> None:
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if g is None:
+                continue
+            if wd:
+                g = g + wd * p.data
+            if mu:
+                buffer = self.momentum_buffers[i]
+                if buffer is None:
+                    buffer = self.momentum_buffers[i] = g.copy()
+                else:
+                    buffer *= mu
+                    buffer += (1 - self.dampening) * g if self.dampening else g
+                g = g + mu * buffer if self.nesterov else buffer
+            p.data -= lr * g
+
+    def __repr__(self) -> str:
+        return (f"SGD(lr={self.lr}, momentum={self.momentum}, nesterov={self.nesterov}, "
+                f"weight_decay={self.weight_decay})")
+
+
+class Adam(Optimizer):
+    """Adam, with PyTorch's ``torch.optim.Adam`` rule (bias-corrected moments). For each θ, at
+    its t-th step (t = 1, 2, ...):
+
+        g ← ∇θ + λ θ                                   (weight decay λ, when λ ≠ 0)
+        m ← β₁ m + (1 - β₁) g                          (m₀ = 0)
+        v ← β₂ v + (1 - β₂) g²                         (v₀ = 0)
+        θ ← θ - (η / (1 - β₁ᵗ)) · m / (√v / √(1 - β₂ᵗ) + ε)
+
+    Args:
+        params: the parameters.   lr: η.   betas: (β₁, β₂).   eps: ε.
+        weight_decay: λ, added to the gradient (the L2 form, not AdamW's).
+        learning_rate: Keras's name for ``lr`` (overrides it).
+    """
+
+    def __init__(self, params: Iterable[Tensor] | None = None, lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0, *, learning_rate: float | None = None) -> None:
+        super().__init__(params, lr if learning_rate is None else learning_rate)
+        beta1, beta2 = betas
+        if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
+            raise ValueError(f"Adam needs 0 <= beta < 1, got betas={betas}")
+        if eps < 0 or weight_decay < 0:
+            raise ValueError(f"eps and weight_decay must be >= 0, got {eps} and {weight_decay}")
+        self.betas = (float(beta1), float(beta2))
+        self.eps = float(eps)
+        self.weight_decay = float(weight_decay)
+        self.steps: list[int] = [0] * len(self.params)
+        self.first_moments: list[Any] = [None] * len(self.params)
+        self.second_moments: list[Any] = [None] * len(self.params)
+
+    def _add_state(self) -> None:
+        if hasattr(self, "steps"):
+            self.steps.append(0)
+            self.first_moments.append(None)
+            self.second_moments.append(None)
+
+    def step(self) -> None:
+        lr, (beta1, beta2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if g is None:
+                continue
+            if wd:
+                g = g + wd * p.data
+            m, v = self.first_moments[i], self.second_moments[i]
+            if m is None:
+                xp = array_module(p.data)
+                m = self.first_moments[i] = xp.zeros_like(p.data)
+                v = self.second_moments[i] = xp.zeros_like(p.data)
+            t = self.steps[i] = self.steps[i] + 1
+            m *= beta1
+            m += (1 - beta1) * g
+            v *= beta2
+            v += (1 - beta2) * (g * g)
+            step_size = lr / (1 - beta1 ** t)
+            denominator = array_module(v).sqrt(v)
+            denominator /= math.sqrt(1 - beta2 ** t)
+            denominator += eps
+            update = m / denominator
+            update *= step_size
+            p.data -= update
+
+    def __repr__(self) -> str:
+        return (f"Adam(lr={self.lr}, betas={self.betas}, eps={self.eps}, "
+                f"weight_decay={self.weight_decay})")
+
+
+OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
+    "sgd": lambda params: SGD(params, lr=0.01),  # Keras's default learning rate
+    "adam": lambda params: Adam(params, lr=1e-3),
+}
+
+
+def get(identifier: str | Optimizer, params: Iterable[Tensor] | None = None) -> Optimizer:
+    """An optimizer by name ('sgd' with lr 0.01, 'adam' with lr 0.001, Keras's defaults) over
+    ``params``, or an Optimizer as it is. Unknown names list the valid ones."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str) and identifier.lower() in OPTIMIZERS:
+        return OPTIMIZERS[identifier.lower()](params)
+    raise ValueError(f"unknown optimizer {identifier!r}; valid names: "
+                     f"{', '.join(OPTIMIZERS)}, or an nn.optim.Optimizer such as "
+                     "nn.SGD(model.parameters(), lr=0.1)")

@@ -1,0 +1,123 @@
+"""Neurons, layers and MLPs over the scalar engine ``autograd_lite.Value`` (micrograd's nn).
+
+Every weight is its own ``Value``, so a forward pass builds one graph node per multiply and add:
+slow, but each node can be printed and drawn. A neuron j computes, in the lecture's notation,
+
+    j̄ = Σ_i W_{i,j} · i + β_j,       j = s(j̄)
+
+and an MLP chains layers of such neurons, the last layer linear (no s), as in micrograd:
+
+    model = MLP(2, [16, 16, 1])                    # 2 inputs, two hidden layers of 16, 1 output
+    scores = [model(x) for x in X]                 # one Value per sample
+    loss = sum((1 - y * s).relu() for y, s in zip(Y, scores)) / len(Y)   # hinge loss
+    loss = loss + 1e-4 * sum(p * p for p in model.parameters())          # + L2
+    model.zero_grad(); loss.backward()
+    for p in model.parameters():
+        p.data -= learning_rate * p.grad                                  # SGD
+
+Weights start uniform in [-1, 1], drawn from ``autograd_lite``'s default generator (or the one
+given), so ``autograd_lite.manual_seed(n)`` makes a model reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy
+
+from autograd_lite import Value
+from autograd_lite.random import default_generator
+
+_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+
+class Module:
+    """What every scalar model has: its parameters and ``zero_grad``."""
+
+    def parameters(self) -> list[Value]:
+        return []
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to 0 (a ``Value`` keeps its gradient as a float)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+class Neuron(Module):
+    """One unit: j = s(Σ_i w_i x_i + b), with s = ``activation`` (ReLU by default).
+
+    Args:
+        nin: the number of inputs.
+        nonlin: False makes the unit linear (j = j̄), as micrograd's last layer.
+        activation: 'relu', 'tanh', 'sigmoid' or 'linear'.
+        generator: the NumPy generator the weights are drawn from.
+    """
+
+    def __init__(self, nin: int, nonlin: bool = True, activation: str = "relu",
+                 generator: numpy.random.Generator | None = None) -> None:
+        if activation not in _ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}; valid names: "
+                             f"{', '.join(_ACTIVATIONS)}")
+        rng = generator if generator is not None else default_generator()
+        self.w = [Value(float(w), label="w") for w in rng.uniform(-1.0, 1.0, size=nin)]
+        self.b = Value(0.0, label="b")
+        self.activation = activation if nonlin else "linear"
+
+    def __call__(self, x: Sequence[Value | float]) -> Value:
+        if len(x) != len(self.w):
+            raise ValueError(f"this neuron has {len(self.w)} inputs, got {len(x)} values")
+        pre = self.b
+        for wi, xi in zip(self.w, x, strict=True):
+            pre = pre + wi * xi
+        if self.activation == "linear":
+            return pre
+        return getattr(pre, self.activation)()
+
+    def parameters(self) -> list[Value]:
+        return self.w + [self.b]
+
+    def __repr__(self) -> str:
+        return f"{self.activation.capitalize()}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+    """``nout`` neurons that all read the same ``nin`` inputs."""
+
+    def __init__(self, nin: int, nout: int, nonlin: bool = True, activation: str = "relu",
+                 generator: numpy.random.Generator | None = None) -> None:
+        self.neurons = [Neuron(nin, nonlin, activation, generator) for _ in range(nout)]
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        out = [neuron(x) for neuron in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self) -> list[Value]:
+        return [p for neuron in self.neurons for p in neuron.parameters()]
+
+    def __repr__(self) -> str:
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+
+
+class MLP(Module):
+    """A multilayer perceptron: ``MLP(2, [16, 16, 1])`` has layers of 16, 16 and 1 neurons;
+    every layer but the last applies ``activation``, the last is linear (scores)."""
+
+    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu",
+                 generator: numpy.random.Generator | None = None) -> None:
+        sizes = [nin, *nouts]
+        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1,
+                             activation=activation, generator=generator)
+                       for i in range(len(nouts))]
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        for layer in self.layers:
+            x = layer(x)
+            if isinstance(x, Value):
+                x = [x]
+        return x[0] if len(x) == 1 else x
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self) -> str:
+        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"

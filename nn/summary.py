@@ -1,0 +1,78 @@
+"""``summary()``: a table of a model's layers, output shapes and parameter counts (Keras's).
+
+For a ``Sequential`` whose first layer knows its input width, the output shapes come from one
+forward pass of a single zero sample, without recording a graph and in evaluation mode; the
+batch size is shown as None, as in Keras.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from autograd_lite import backend, no_grad
+
+if TYPE_CHECKING:
+    from .module import Module
+
+_COLUMNS = (29, 26, 10)
+
+
+def _count(module: Module) -> tuple[int, int]:
+    """(all parameters, trainable parameters) of a module's tree."""
+    params = module.parameters()
+    total = sum(int(p.size) for p in params)
+    return total, sum(int(p.size) for p in params if p.requires_grad)
+
+
+def _label(name: str, module: Module) -> str:
+    return f"{name} ({type(module).__name__})"
+
+
+def _output_shapes(model: Module) -> list[str] | None:
+    """Each layer's output shape as '(None, ...)', or None when the input shape is unknown."""
+    layers = getattr(model, "layers", None)
+    if not layers or getattr(layers[0], "in_features", None) is None:
+        return None
+    first = layers[0]
+    xp = backend.array_module(first.weight.data)
+    x: Any = xp.zeros((1, first.in_features), dtype=first.weight.dtype)
+    shapes = []
+    training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            for layer in layers:
+                x = layer(x)
+                shapes.append("(None, " + ", ".join(str(n) for n in x.shape[1:]) + ")")
+    finally:
+        model.train(training)
+    return shapes
+
+
+def summary_text(model: Module) -> str:
+    """The summary table as a string (see the module's docstring)."""
+    if not model.built:
+        raise ValueError(
+            "this model has not been built yet, so its parameters do not exist: give the first "
+            "layer an input_shape, or call the model on a batch (fit does) before summary()")
+    layers = getattr(model, "layers", None)
+    if layers is not None:
+        rows = [(getattr(layer, "name", None) or f"layer_{i}", layer)
+                for i, layer in enumerate(layers)]
+    else:
+        rows = list(model.named_children()) or [(getattr(model, "name", "module"), model)]
+    shapes = _output_shapes(model) or ["?"] * len(rows)
+    width = sum(_COLUMNS)
+    name = getattr(model, "name", type(model).__name__.lower())
+    lines = [f'Model: "{name}"', "_" * width,
+             _row(" Layer (type)", "Output Shape", "Param #"), "=" * width]
+    for (layer_name, layer), shape in zip(rows, shapes, strict=True):
+        lines.append(_row(" " + _label(layer_name, layer), shape, str(_count(layer)[0])))
+    total, trainable = _count(model)
+    lines += ["=" * width, f"Total params: {total:,}", f"Trainable params: {trainable:,}",
+              f"Non-trainable params: {total - trainable:,}", "_" * width]
+    return "\n".join(lines)
+
+
+def _row(*cells: str) -> str:
+    return "".join(cell.ljust(width) for cell, width in zip(cells, _COLUMNS, strict=True)).rstrip()

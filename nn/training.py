@@ -1,0 +1,464 @@
+"""Keras-style training for every Module: ``compile``, ``fit``, ``evaluate``, ``predict``,
+``summary``, ``save_weights`` and ``load_weights``, and the ``History`` that ``fit`` returns.
+
+    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy',
+                  metrics=['accuracy'])
+    hist = model.fit(Xtr, ytr, epochs=30, batch_size=100, validation_data=(Xts, yts))
+    hist.history['val_accuracy']
+
+One step of ``fit`` is exactly the hand-written loop
+
+    optimizer.zero_grad(); loss = loss_fn(model(x_batch), y_batch); loss.backward();
+    optimizer.step()
+
+over the same batches. The labels are checked and converted once, before the first epoch, and
+the training accuracy is counted from the outputs of that same forward pass (the weights before
+each update, as in Keras), so fit adds almost nothing per step.
+
+Fused output layers. When the loss is Keras's 'categorical_crossentropy',
+'sparse_categorical_crossentropy' or 'binary_crossentropy' on probabilities and the model is a
+``Sequential`` whose last layer ends in the matching activation (softmax, or sigmoid), ``fit``
+and ``evaluate`` compute the loss from that layer's pre-activation z with the fused op
+(``cross_entropy`` or ``binary_cross_entropy_with_logits``), as Keras does. The value is
+exactly -log softmax(z)_y (or the binary cross-entropy of s(z)), the same number as on the
+probabilities wherever they lie within [1e-7, 1 - 1e-7]; beyond that, the clipped version
+would flatten the loss and zero its gradient, while the fused one keeps learning. The
+accuracy is taken from the same z: argmax z = argmax softmax(z), and s(z) > 0.5 is evaluated on
+s(z) itself. ``predict`` always returns the probabilities.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy
+
+from autograd_lite import Tensor, backend, no_grad
+from autograd_lite.random import default_generator
+
+from . import activations, losses, metrics, optim
+from .progbar import ProgressBar, format_logs
+from .serialization import PathLike, load_weights, save_weights
+from .summary import summary_text
+
+if TYPE_CHECKING:
+    from .module import Module
+
+
+class History:
+    """What ``fit`` returns: ``history`` maps 'loss', each metric ('accuracy') and, with
+    validation data, 'val_loss' and 'val_accuracy' to one value per epoch.
+
+    Attributes:
+        history: dict name -> list of floats, one per completed epoch.
+        epoch: the indices (0, 1, ...) of the completed epochs.
+        params: {'epochs', 'steps', 'batch_size', 'verbose'}, the settings of the fit.
+    """
+
+    def __init__(self, params: dict[str, Any] | None = None) -> None:
+        self.history: dict[str, list[float]] = {}
+        self.epoch: list[int] = []
+        self.params: dict[str, Any] = dict(params or {})
+
+    def append(self, epoch: int, logs: dict[str, float]) -> None:
+        self.epoch.append(epoch)
+        for name, value in logs.items():
+            self.history.setdefault(name, []).append(value)
+
+    def __repr__(self) -> str:
+        return f"History(epochs={len(self.epoch)}, keys={list(self.history)})"
+
+
+class _Config:
+    """What ``compile`` set: the optimizer (or its name until the model is built), the loss
+    and the metrics."""
+
+    def __init__(self, optimizer: str | optim.Optimizer, loss: losses.Loss,
+                 metric_list: list[tuple[str, Callable[..., Any] | None]]) -> None:
+        self.optimizer = optimizer
+        self.loss = loss
+        self.metrics = metric_list
+
+    def ready_optimizer(self, model: Module) -> optim.Optimizer:
+        """The optimizer, made now (from its name) or given the model's parameters if it has
+        none."""
+        if isinstance(self.optimizer, str):
+            self.optimizer = optim.get(self.optimizer, model.parameters())
+        elif not self.optimizer.params:
+            self.optimizer.add_params(model.parameters())
+        return self.optimizer
+
+
+def _as_array(data: Any, what: str) -> Any:
+    if isinstance(data, Tensor):
+        data = data.data
+    elif not backend.is_array(data):
+        try:
+            data = numpy.asarray(data)
+        except (TypeError, ValueError) as error:
+            raise TypeError(f"{what} must be an array, a nested list or a Tensor ({error})") \
+                from None
+    if data.ndim == 0:
+        raise ValueError(f"{what} must hold one sample per row, got a scalar")
+    if data.dtype.kind not in "biuf":
+        raise TypeError(f"{what} must hold numbers, got dtype {data.dtype}")
+    return data
+
+
+def _pair(x: Any, y: Any, what: str) -> tuple[Any, Any]:
+    x, y = _as_array(x, f"{what} x"), _as_array(y, f"{what} y")
+    if len(x) != len(y):
+        raise ValueError(f"{what}: x and y have different numbers of samples: x has {len(x)}, "
+                         f"y has {len(y)}")
+    if len(x) == 0:
+        raise ValueError(f"{what}: x and y hold no samples")
+    return x, y
+
+
+class _Plan:
+    """How a model is run on data: device, dtype, forward function, loss and accuracy."""
+
+    def __init__(self, model: Module, config: _Config | None, sample: Any) -> None:
+        self.model = model
+        self.device = backend.device_of(sample)
+        self.dtype = numpy.dtype(numpy.float32)
+        self._placement(model)
+        out = _build(model, self.inputs(sample))
+        self._placement(model)  # a lazy model has its parameters now
+        self.output_tail = tuple(out.shape[1:])
+        self.fused = False
+        self.forward: Callable[[Any], Any] = model
+        if config is None:
+            return
+        loss = config.loss
+        if loss.reduction == "none":
+            raise ValueError("fit and evaluate need a loss that gives one number: use "
+                             "reduction='mean' or 'sum'")
+        final = getattr(model, "output_activation", None)
+        if loss.from_logits and final in ("softmax", "sigmoid"):
+            warnings.warn(f"the loss {loss.name!r} expects logits, but the model's output "
+                          f"layer applies a {final}: its probabilities will be treated as "
+                          f"logits. Use a loss on probabilities or drop the {final}.",
+                          UserWarning, stacklevel=4)
+        if loss.fused_activation is not None and final == loss.fused_activation and \
+                hasattr(model, "forward_logits"):
+            self.fused = True
+            self.forward = model.forward_logits
+            loss = loss.on_logits()
+        self.loss = loss
+        self.final_activation = activations.get(final) if self.fused else None
+        self.signed = loss.signed_labels
+        self.threshold = 0.0 if (loss.signed_labels or loss.from_logits) and not self.fused \
+            else 0.5
+        self.sigmoid_output = self.fused and final == "sigmoid"
+        self.metrics = config.metrics
+
+    def _placement(self, model: Module) -> None:
+        """Take the device and dtype of the model's parameters, if it has any."""
+        for parameter in model.parameters():
+            self.device, self.dtype = parameter.device, parameter.dtype
+            return
+
+    def inputs(self, x: Any) -> Any:
+        """``x`` on the model's device, as the parameters' dtype."""
+        x = backend.to_device(x, self.device)
+        return x.astype(self.dtype, copy=False)
+
+    def targets(self, y: Any) -> Any:
+        return self.loss.prepare_target(y, (len(y),) + self.output_tail, self.dtype,
+                                        self.device)
+
+    def for_metrics(self, output: Any) -> Any:
+        """The output array that accuracy compares (probabilities for a fused sigmoid)."""
+        if self.sigmoid_output:
+            return 0.5 + 0.5 * backend.array_module(output).tanh(0.5 * output)
+        return output
+
+    def probabilities(self, output: Any) -> Any:
+        """The model's real output (for user metrics) from what ``forward`` returned."""
+        if not self.fused:
+            return output
+        with no_grad():
+            return self.final_activation(Tensor(output)).data
+
+
+def _build(model: Module, sample: Any) -> Any:
+    """One forward pass of one sample, without a graph, in evaluation mode: builds lazy layers
+    and gives the output's shape."""
+    training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            out = model(sample)
+    finally:
+        model.train(training)
+    return out.data if isinstance(out, Tensor) else numpy.asarray(out)
+
+
+class _Totals:
+    """Running sums over the batches of an epoch.
+
+    Accuracy is counted lazily: the outputs of the batches wait in ``pending`` and are compared
+    with their labels in one vectorized pass when the logs are read (at the end of the epoch,
+    or when a terminal's progress bar redraws), which keeps the per-step cost at a list append.
+    """
+
+    def __init__(self, plan: _Plan, targets: Any) -> None:
+        self.plan = plan
+        self.targets = targets  # the epoch's targets, in the order the batches use them
+        self.seen = 0
+        self.counted = 0  # samples whose accuracy is already in ``correct``
+        self.loss = 0.0
+        self.correct = 0
+        self.pending: list[Any] = []
+        self.sums = {name: 0.0 for name, fn in plan.metrics if fn is not None}
+        self.accuracy = any(fn is None for _, fn in plan.metrics)
+
+    def add(self, output: Any, loss_value: float, count: int) -> None:
+        """Record one batch: its output array, its loss and its number of samples."""
+        plan = self.plan
+        if self.accuracy:
+            self.pending.append(output)
+        if self.sums:
+            target = self.targets[self.seen:self.seen + count]
+            probabilities = plan.probabilities(output)
+            for name, fn in plan.metrics:
+                if fn is not None:
+                    self.sums[name] += metrics.call_metric(fn, target, probabilities) * count
+        self.seen += count
+        self.loss += loss_value * count
+
+    def _count(self) -> None:
+        if not self.pending:
+            return
+        plan = self.plan
+        outputs = self.pending[0] if len(self.pending) == 1 else \
+            backend.array_module(self.pending[0]).concatenate(self.pending)
+        self.correct += metrics.correct_count(plan.for_metrics(outputs),
+                                              self.targets[self.counted:self.seen],
+                                              plan.threshold, plan.signed)
+        self.counted = self.seen
+        self.pending = []
+
+    def logs(self, prefix: str = "") -> dict[str, float]:
+        self._count()
+        seen = max(self.seen, 1)
+        logs = {prefix + "loss": self.loss / seen}
+        for name, fn in self.plan.metrics:
+            logs[prefix + name] = (self.correct if fn is None else self.sums[name]) / seen
+        return logs
+
+
+class TrainingMixin:
+    """Keras's Model methods; ``nn.Module`` inherits them (see the module docstring)."""
+
+    _config: _Config | None = None
+    history: History | None = None
+
+    def compile(self: Module, optimizer: str | optim.Optimizer = "adam",
+                loss: str | losses.Loss | Callable[[Any, Any], Tensor] | None = None,
+                metrics: Sequence[str | Callable[[Any, Any], Any]] | None = None) -> None:
+        """Choose how ``fit`` trains: the optimizer, the loss and the metrics to report.
+
+        Args:
+            optimizer: 'sgd' (lr 0.01), 'adam' (lr 0.001), or an optimizer such as
+                ``nn.SGD(lr=0.1, momentum=0.9)`` (without parameters it gets the model's).
+            loss: a Keras name ('hinge', 'binary_crossentropy', 'categorical_crossentropy',
+                'sparse_categorical_crossentropy', 'mse'), 'cross_entropy' (on logits), a Loss
+                object (``nn.CrossEntropyLoss()``, ``nn.BinaryCrossentropy(from_logits=True)``)
+                or a function (prediction, target) -> Tensor.
+            metrics: e.g. ``['accuracy']``, or functions (y_true, y_pred) -> number.
+        """
+        if loss is None:
+            raise ValueError("compile needs a loss, e.g. loss='sparse_categorical_crossentropy'")
+        if isinstance(optimizer, str):
+            optim.get(optimizer, [])  # an unknown name fails here, listing the valid ones
+        elif not isinstance(optimizer, optim.Optimizer):
+            raise TypeError(f"optimizer must be a name or an nn.optim.Optimizer, got "
+                            f"{type(optimizer).__name__}")
+        metric_list = [_metric(m) for m in (metrics or [])]
+        if isinstance(optimizer, str) and self.built:
+            optimizer = optim.get(optimizer, self.parameters())
+        self._config = _Config(optimizer, losses.get(loss), metric_list)
+
+    @property
+    def optimizer(self) -> optim.Optimizer | None:
+        """The optimizer chosen by ``compile`` (made at the first ``fit`` if given by name)."""
+        config = self._config
+        return config.optimizer if config and not isinstance(config.optimizer, str) else None
+
+    def _require_config(self, method: str) -> _Config:
+        if self._config is None:
+            raise RuntimeError(f"{method}() needs compile() first, e.g. model.compile("
+                               "optimizer='adam', loss='sparse_categorical_crossentropy', "
+                               "metrics=['accuracy'])")
+        return self._config
+
+    def fit(self: Module, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1,
+            verbose: int = 1, validation_data: tuple[Any, Any] | None = None,
+            shuffle: bool = True) -> History:
+        """Train for ``epochs`` passes over (x, y) in batches of ``batch_size``.
+
+        Args:
+            x, y: the samples (one per row) and their targets; arrays, lists or Tensors.
+            batch_size: samples per step (32 by default; the last batch may be smaller).
+            epochs: passes over the data.
+            verbose: 0 silent, 1 a progress bar per epoch, 2 one line per epoch (to stdout).
+            validation_data: (x_val, y_val), evaluated after every epoch.
+            shuffle: reorder the samples before every epoch (with ``autograd_lite``'s
+                default generator, so ``manual_seed`` makes it reproducible).
+
+        Returns:
+            a History; it is also kept as ``model.history``. If the loss becomes nan or
+            infinite, training stops before that batch's update with a RuntimeWarning naming
+            the epoch and the batch, and the History holds the epochs completed before it.
+        """
+        config = self._require_config("fit")
+        x, y = _pair(x, y, "fit")
+        batch_size = int(batch_size or 32)
+        if batch_size < 1 or int(epochs) < 0:
+            raise ValueError(f"fit needs batch_size >= 1 and epochs >= 0, got {batch_size} "
+                             f"and {epochs}")
+        plan = _Plan(self, config, x[:1])
+        x, y = plan.inputs(x), plan.targets(y)
+        validation = None
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise ValueError("validation_data must be a pair (x_val, y_val)")
+            x_val, y_val = _pair(*validation_data, "fit validation_data")
+            validation = (plan.inputs(x_val), plan.targets(y_val))
+        optimizer = config.ready_optimizer(self)
+        n = len(x)
+        steps = -(-n // batch_size)
+        history = History({"epochs": int(epochs), "steps": steps, "batch_size": batch_size,
+                           "verbose": verbose})
+        self.history = history
+        forward, loss_fn = plan.forward, plan.loss
+        training = self.training
+        try:
+            for epoch in range(int(epochs)):
+                if verbose:
+                    print(f"Epoch {epoch + 1}/{epochs}", flush=True)
+                self.train()
+                if shuffle:
+                    order = default_generator().permutation(n)
+                    if plan.device != "cpu":
+                        order = backend.to_device(order, plan.device)
+                    x_epoch, y_epoch = x[order], y[order]
+                else:
+                    x_epoch, y_epoch = x, y
+                bar = ProgressBar(steps, interactive=None if verbose == 1 else False) \
+                    if verbose else None
+                totals = _Totals(plan, y_epoch)
+                for step in range(steps):
+                    start = step * batch_size
+                    x_batch = x_epoch[start:start + batch_size]
+                    y_batch = y_epoch[start:start + batch_size]
+                    optimizer.zero_grad()
+                    output = forward(x_batch)
+                    loss = loss_fn.compute(output, y_batch)
+                    value = float(loss.data)
+                    if not math.isfinite(value):
+                        _warn_not_finite(value, epoch, step, bar)
+                        return history
+                    loss.backward()
+                    optimizer.step()
+                    totals.add(output.data, value, len(x_batch))
+                    if bar is not None and bar.due():
+                        bar.update(step + 1, totals.logs())
+                logs = totals.logs()
+                if validation is not None:
+                    logs.update(_evaluate(self, plan, *validation, batch_size).logs("val_"))
+                history.append(epoch, logs)
+                if bar is not None:
+                    bar.finish(logs)
+        finally:
+            self.train(training)
+        return history
+
+    def evaluate(self: Module, x: Any, y: Any, batch_size: int | None = 32,
+                 verbose: int = 1) -> float | list[float]:
+        """The loss on (x, y), and the metrics: a float without metrics, else
+        ``[loss, metric, ...]`` in the order of ``compile``, as Keras returns them."""
+        config = self._require_config("evaluate")
+        x, y = _pair(x, y, "evaluate")
+        plan = _Plan(self, config, x[:1])
+        batch_size = int(batch_size or 32)
+        bar = ProgressBar(-(-len(x) // batch_size), interactive=False) if verbose else None
+        logs = _evaluate(self, plan, plan.inputs(x), plan.targets(y), batch_size).logs()
+        if bar is not None:
+            bar.finish(logs)
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self: Module, x: Any, batch_size: int | None = 32,
+                verbose: int = 0) -> numpy.ndarray:
+        """The model's outputs for x as a NumPy array, in evaluation mode, without a graph."""
+        x = _as_array(x, "predict x")
+        plan = _Plan(self, None, x[:1])
+        x = plan.inputs(x)
+        batch_size = int(batch_size or 32)
+        outputs = []
+        training = self.training
+        self.eval()
+        try:
+            with no_grad():
+                for start in range(0, len(x), batch_size):
+                    out = self(x[start:start + batch_size])
+                    outputs.append(out.data if isinstance(out, Tensor) else out)
+        finally:
+            self.train(training)
+        result = backend.array_module(outputs[0]).concatenate(outputs) if outputs else \
+            numpy.zeros((0,) + plan.output_tail)
+        if verbose:
+            print(f"predicted {len(x)} samples", flush=True)
+        return backend.to_device(result, "cpu")
+
+    def summary(self: Module, print_fn: Callable[[str], Any] | None = None) -> None:
+        """Print the layers, their output shapes and parameter counts, and the totals."""
+        (print_fn or print)(summary_text(self))
+
+    def save_weights(self: Module, path: PathLike) -> None:
+        """Save the parameters to ``path`` (.npz; see ``nn.serialization``)."""
+        save_weights(self, path)
+
+    def load_weights(self: Module, path: PathLike) -> None:
+        """Load parameters saved by ``save_weights``, all or none (see ``nn.serialization``)."""
+        load_weights(self, path)
+
+
+def _metric(identifier: str | Callable[[Any, Any], Any]) -> tuple[str, Callable | None]:
+    return metrics.get(identifier)
+
+
+def _evaluate(model: Module, plan: _Plan, x: Any, y: Any, batch_size: int) -> _Totals:
+    """Loss and metrics over (x, y), prepared by ``plan``, in evaluation mode, without a graph."""
+    totals = _Totals(plan, y)
+    training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            for start in range(0, len(x), batch_size):
+                x_batch, y_batch = x[start:start + batch_size], y[start:start + batch_size]
+                output = plan.forward(x_batch)
+                loss = float(plan.loss.compute(output, y_batch).data)
+                totals.add(output.data, loss, len(x_batch))
+    finally:
+        model.train(training)
+    return totals
+
+
+def _warn_not_finite(value: float, epoch: int, step: int, bar: ProgressBar | None) -> None:
+    if bar is not None and bar.interactive:
+        bar.stream.write("\n")
+    warnings.warn(
+        f"fit: the loss is {value} at epoch {epoch + 1}, batch {step + 1}; training stopped "
+        f"there, as Keras's TerminateOnNaN does. The weights are those from before that batch, "
+        f"and the History holds the {epoch} epoch(s) completed before it.",
+        RuntimeWarning, stacklevel=3)
+
+
+__all__ = ["History", "TrainingMixin", "format_logs"]

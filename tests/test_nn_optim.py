@@ -1,0 +1,151 @@
+"""Tests of the optimizers: several steps against updates written out by hand, and against
+``torch.optim`` where PyTorch is installed.
+
+The gradients fed in are fixed arrays (one per step), so each expected trajectory is a few
+lines of NumPy that follow the rules in the docstrings of ``nn.optim``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nn
+
+STEPS = 5
+
+
+def _gradients(rng, shape=(3, 2)):
+    return [rng.normal(size=shape) for _ in range(STEPS)]
+
+
+def _run(optimizer_factory, theta0, grads):
+    """Apply ``optimizer.step()`` with each gradient in turn; the parameter's trajectory."""
+    p = nn.Parameter(theta0.copy())
+    optimizer = optimizer_factory([p])
+    path = []
+    for g in grads:
+        optimizer.zero_grad()
+        assert p.grad is None
+        p.grad = g.copy()
+        optimizer.step()
+        path.append(p.data.copy())
+    return path
+
+
+@pytest.mark.parametrize("momentum, nesterov, weight_decay, dampening", [
+    (0.0, False, 0.0, 0.0),
+    (0.9, False, 0.0, 0.0),
+    (0.9, True, 0.0, 0.0),
+    (0.8, False, 0.1, 0.0),
+    (0.8, True, 0.05, 0.0),
+    (0.7, False, 0.0, 0.3),
+    (0.0, False, 0.2, 0.0),
+])
+def test_sgd_by_hand(rng, momentum, nesterov, weight_decay, dampening):
+    lr = 0.1
+    theta0, grads = rng.normal(size=(3, 2)), _gradients(rng)
+    path = _run(lambda ps: nn.SGD(ps, lr=lr, momentum=momentum, nesterov=nesterov,
+                                  weight_decay=weight_decay, dampening=dampening),
+                theta0, grads)
+    theta, buffer = theta0.copy(), None
+    for step, g in enumerate(grads):
+        d = g + weight_decay * theta
+        if momentum:
+            buffer = d.copy() if buffer is None else momentum * buffer + (1 - dampening) * d
+            d = d + momentum * buffer if nesterov else buffer
+        theta = theta - lr * d
+        assert np.allclose(path[step], theta, rtol=1e-12, atol=1e-12), f"step {step + 1}"
+
+
+@pytest.mark.parametrize("betas, weight_decay", [((0.9, 0.999), 0.0), ((0.5, 0.9), 0.1)])
+def test_adam_by_hand_with_bias_correction(rng, betas, weight_decay):
+    lr, eps = 0.01, 1e-8
+    beta1, beta2 = betas
+    theta0, grads = rng.normal(size=(3, 2)), _gradients(rng)
+    path = _run(lambda ps: nn.Adam(ps, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay),
+                theta0, grads)
+    theta, m, v = theta0.copy(), np.zeros_like(theta0), np.zeros_like(theta0)
+    for t, g in enumerate(grads, start=1):
+        g = g + weight_decay * theta
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+        theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
+        assert np.allclose(path[t - 1], theta, rtol=1e-10, atol=1e-12), f"step {t}"
+
+
+def test_adam_first_step_moves_each_entry_by_lr(rng):
+    p = nn.Parameter(np.zeros(4))
+    optimizer = nn.Adam([p], lr=0.05)
+    p.grad = rng.normal(size=4) * 100
+    optimizer.step()
+    assert np.allclose(np.abs(p.data), 0.05, rtol=1e-6)  # bias correction: |m̂/√v̂| = 1
+
+
+def test_parameters_without_gradients_are_skipped_and_keep_their_state(rng):
+    a, b = nn.Parameter(np.ones(2)), nn.Parameter(np.ones(2))
+    optimizer = nn.Adam([a, b], lr=0.1)
+    a.grad = np.ones(2)
+    optimizer.step()
+    assert np.array_equal(b.data, np.ones(2)) and optimizer.steps == [1, 0]
+    b.grad = np.ones(2)
+    optimizer.step()
+    assert np.allclose(b.data, 0.9)  # b's first step, bias-corrected
+    assert optimizer.steps == [2, 1]
+
+
+def test_update_is_in_place_and_float32_stays_float32(rng):
+    p = nn.Parameter(np.ones(3, dtype=np.float32))
+    data = p.data
+    for optimizer in (nn.SGD([p], lr=0.1, momentum=0.9), nn.Adam([p])):
+        p.grad = np.ones(3, dtype=np.float32)
+        optimizer.step()
+        assert p.data is data and p.data.dtype == np.float32
+
+
+def test_optimizers_by_name_and_settings():
+    params = [nn.Parameter(np.zeros(2))]
+    sgd = nn.optim.get("sgd", params)
+    assert isinstance(sgd, nn.SGD) and sgd.lr == 0.01 and sgd.params == params
+    adam = nn.optim.get("ADAM", params)
+    assert isinstance(adam, nn.Adam) and adam.lr == 1e-3
+    assert nn.Adam(learning_rate=0.02).lr == 0.02
+    with pytest.raises(ValueError, match="unknown optimizer 'rmsprop'; valid names: sgd, adam"):
+        nn.optim.get("rmsprop", params)
+    with pytest.raises(ValueError, match="Nesterov momentum needs momentum > 0"):
+        nn.SGD(params, lr=0.1, nesterov=True)
+    with pytest.raises(ValueError, match="learning rate must be >= 0"):
+        nn.SGD(params, lr=-1)
+    with pytest.raises(TypeError, match="takes Tensors"):
+        nn.SGD([np.zeros(2)], lr=0.1)
+
+
+def test_duplicate_parameters_are_updated_once():
+    p = nn.Parameter(np.ones(2))
+    optimizer = nn.SGD([p, p], lr=0.5)
+    p.grad = np.ones(2)
+    optimizer.step()
+    assert np.allclose(p.data, 0.5)
+
+
+@pytest.mark.parametrize("name", ["sgd_momentum", "sgd_nesterov_wd", "adam", "adam_wd"])
+def test_against_torch_optim(rng, name):
+    torch = pytest.importorskip("torch")
+    settings = {
+        "sgd_momentum": (nn.SGD, torch.optim.SGD, dict(lr=0.1, momentum=0.9)),
+        "sgd_nesterov_wd": (nn.SGD, torch.optim.SGD,
+                            dict(lr=0.05, momentum=0.8, nesterov=True, weight_decay=0.01)),
+        "adam": (nn.Adam, torch.optim.Adam, dict(lr=0.01)),
+        "adam_wd": (nn.Adam, torch.optim.Adam, dict(lr=0.01, betas=(0.8, 0.95),
+                                                    weight_decay=0.1)),
+    }
+    ours_cls, theirs_cls, kwargs = settings[name]
+    theta0, grads = rng.normal(size=(3, 2)), _gradients(rng)
+    path = _run(lambda ps: ours_cls(ps, **kwargs), theta0, grads)
+    t = torch.tensor(theta0.copy(), requires_grad=True)
+    optimizer = theirs_cls([t], **kwargs)
+    for step, g in enumerate(grads):
+        t.grad = torch.tensor(g)
+        optimizer.step()
+        assert np.allclose(path[step], t.detach().numpy(), rtol=1e-10, atol=1e-12)
