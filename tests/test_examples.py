@@ -1,0 +1,240 @@
+"""The examples, run as ``main(['--quick', '--out', DIR])``, and the claims each one makes.
+
+Every example returns the numbers it prints; these tests check the lecture's statements on them
+(not only that the script exits), and that the figures were written.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def load(name: str):
+    """Import examples/NAME.py as a module (the folder is put on sys.path, as when it runs)."""
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))
+    return importlib.import_module(name)
+
+
+def run_quick(name: str, folder: Path, *extra: str) -> dict:
+    return load(name).main(["--quick", "--out", str(folder), *extra])
+
+
+def pngs(folder: Path) -> set[str]:
+    return {p.name for p in folder.glob("*.png") if p.stat().st_size > 1000}
+
+
+def has_dot() -> bool:
+    from viz import render
+
+    return render.has_dot()
+
+
+def test_svm_soft_margin(tmp_path):
+    r = run_quick("svm_soft_margin", tmp_path)
+    margins, support = r["margins"], r["n_support"]
+    assert r["C"] == sorted(r["C"])
+    # smaller C: wider margin and more support vectors
+    assert all(a >= b - 1e-3 for a, b in zip(margins, margins[1:]))
+    assert margins[0] > 3 * margins[-1]
+    assert all(a >= b for a, b in zip(support, support[1:]))
+    assert support[0] > 5 * support[-1] >= 10
+    # large C on separable data: the maximum-margin separator
+    hard = r["hard_margin"]
+    assert hard["margin"] == pytest.approx(hard["reference_margin"], rel=0.02)
+    assert hard["angle_degrees"] < 1.0
+    assert r["accuracy"][-1] == 1.0
+    assert "svm_soft_margin.png" in pngs(tmp_path)
+
+
+def test_svm_objective_is_minimized():
+    """The trained β has a lower objective (1) than small perturbations of it."""
+    svm = load("svm_soft_margin")
+    X, y = svm.make_data(20)
+    result = svm.train_svm(X, y, C=1.0, steps=1500)
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        other = result.beta + rng.normal(0, 0.05, 3)
+        assert svm.objective(other, X, y, 1.0) >= result.objective - 1e-3
+
+
+def test_hinge_vs_logistic(tmp_path):
+    r = run_quick("hinge_vs_logistic", tmp_path)
+    acc = r["accuracy"]
+    assert min(acc.values()) > 0.85 and abs(acc["hinge"] - acc["logistic"]) < 0.03
+    assert r["angle_between_models"] < 15
+    # both match scikit-learn's fits of the same objectives
+    assert r["sklearn_error"]["hinge"] < 1e-2 and r["sklearn_error"]["logistic"] < 1e-3
+    # only the support vectors shape the SVM; every point shapes logistic regression
+    assert r["changed_when_retrained"]["hinge"] < 0.01
+    assert r["changed_when_retrained"]["logistic"] > 0.2
+    assert r["n_support"] < r["n_points"] / 2
+    assert {"losses.png", "hinge_vs_logistic.png"} <= pngs(tmp_path)
+
+
+def test_hinge_and_logistic_losses():
+    hl = load("hinge_vs_logistic")
+    m = np.array([-2.0, 0.0, 1.0, 3.0])
+    assert hl.hinge(m) == pytest.approx([3.0, 1.0, 0.0, 0.0])
+    assert hl.logistic(m) == pytest.approx(np.log1p(np.exp(-m)))
+
+
+def test_kernel_svm(tmp_path):
+    r = run_quick("kernel_svm", tmp_path)
+    assert r["gradient_check"] < 1e-10
+    assert abs(r["n_support"] - r["sklearn_n_support"]) <= 3
+    assert r["n_support"] < r["n"] / 2
+    # the SVM: α is 0 outside the margin, so the support vectors alone give the same predictions
+    assert r["max_alpha_outside_margin"] < 1e-2
+    assert r["svm_agreement"] == 1.0
+    assert r["svm_max_score_change"] < 1e-2
+    # kernel logistic regression needs every training point
+    assert r["min_alpha_logistic"] > 1e-3
+    assert r["logistic_agreement"] < 0.9
+    assert min(r["test_accuracy"].values()) > 0.9
+    assert {"kernel_svm.png", "kernel_coefficients.png"} <= pngs(tmp_path)
+
+
+def test_kernel_bandwidth_option(tmp_path):
+    ks = load("kernel_svm")
+    X = np.array([[0.0, 0.0], [1.0, 0.0]])
+    assert ks.rbf_kernel(X, X, gamma=1.0)[0, 1] == pytest.approx(np.exp(-1.0))
+    assert ks.rbf_kernel(X, X, gamma=2.0)[0, 1] == pytest.approx(np.exp(-2.0))
+
+
+def test_motivating_example(tmp_path):
+    r = run_quick("motivating_example", tmp_path)
+    # the lecture's table: x → u, and the class
+    assert r["lecture_u"].tolist() == [[-1, -1, 1, -1], [-1, 1, 1, -1], [-1, -1, -1, -1]]
+    assert r["lecture_class"].tolist() == [0, 1, 0]
+    # sign units and a step, weights by hand: perfect, but no gradient to learn from
+    assert r["step_accuracy"] == 1.0
+    assert r["step_gradient"] == 0.0
+    # learned sigmoid network; more hidden units help, up to the diamond's four sides
+    sweep = r["sweep"]
+    assert sweep[1]["train"] < 0.8
+    assert sweep[4]["train"] > 0.95 and sweep[4]["test"] > 0.9
+    assert sweep[4]["train"] > sweep[2]["train"] + 0.1
+    assert "motivating_example.png" in pngs(tmp_path)
+
+
+def test_backprop_example(tmp_path):
+    pytest.importorskip("graphviz")  # viz's drawings
+    r = run_quick("backprop_example", tmp_path)
+    assert all(error < 1e-12 for error in r["formula_errors"].values())
+    assert r["slide_slip"] > 1e-3  # v δᵀ (the slide) is not the gradient; v δ̄ᵀ is
+    assert r["engine_difference"] < 1e-12  # Tensor engine = scalar engine
+    assert r["viz_steps"] == 55
+    assert r["viz_error"] < 1e-12
+    n = r["numbers"]
+    assert n["delta"][-1].tolist() == [1.0]  # δ_3 = [1]
+    if has_dot():
+        names = {Path(p).name for p in r["files"]}
+        assert {"backprop_network.png", "backprop.html"} <= names
+        assert "step" in (tmp_path / "backprop.html").read_text(encoding="utf-8").lower()
+
+
+def test_jax_style_grad(tmp_path):
+    r = run_quick("jax_style_grad", tmp_path)
+    assert r["gradcheck"] is True
+    assert r["closed_form_error"] < 1e-12
+    assert r["finite_difference_error"] < 1e-6
+    assert not np.allclose(r["slide_W_grad"], r["W_grad"])
+    losses = r["losses"]
+    assert all(a > b for a, b in zip(losses, losses[1:]))
+    assert "jax_style_grad.png" in pngs(tmp_path)
+
+
+def test_keras_demo_synthetic(tmp_path):
+    r = run_quick("keras_demo_synthetic", tmp_path)
+    history = r["history"]
+    assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert len(history["loss"]) == 30
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+    assert r["test_accuracy"] > 0.9
+    assert "keras_demo_synthetic.png" in pngs(tmp_path)
+
+
+def test_keras_demo_mnist(tmp_path):
+    r = run_quick("keras_demo_mnist", tmp_path)
+    assert r["n_train"] == 1000 and r["n_test"] == 500
+    assert r["test_accuracy"] > 0.75
+    assert r["history"]["loss"][-1] < r["history"]["loss"][0]
+    assert {"mnist_learning_curves.png", "mnist_misclassified.png",
+            "mnist_weights.png"} <= pngs(tmp_path)
+
+
+def test_keras_demo_mnist_reads_data_option(tmp_path):
+    """--data PATH: a Keras-style mnist.npz written here (random pixels: only the plumbing)."""
+    rng = np.random.default_rng(0)
+    arrays = {"x_train": rng.integers(0, 256, (300, 28, 28), dtype=np.uint8),
+              "y_train": rng.integers(0, 10, 300, dtype=np.uint8),
+              "x_test": rng.integers(0, 256, (100, 28, 28), dtype=np.uint8),
+              "y_test": rng.integers(0, 10, 100, dtype=np.uint8)}
+    np.savez_compressed(tmp_path / "mnist.npz", **arrays)
+    r = run_quick("keras_demo_mnist", tmp_path / "out", "--data", str(tmp_path / "mnist.npz"),
+                  "--epochs", "2")
+    assert (r["n_train"], r["n_test"], r["epochs"]) == (300, 100, 2)
+    assert len(r["history"]["loss"]) == 2
+
+
+def test_micrograd_demo(tmp_path):
+    r = run_quick("micrograd_demo", tmp_path)
+    assert r["final_accuracy"] >= 0.9
+    assert r["final_loss"] < 0.5 * r["first_loss"]
+    assert r["numpy_error"] < 1e-9
+    assert "micrograd_demo.png" in pngs(tmp_path)
+
+
+def test_initialization(tmp_path):
+    r = run_quick("initialization", tmp_path)
+
+    def ratio(activation, name):  # spread of the last hidden layer / the first
+        a = r[activation, name]["activations"]
+        return a[-1] / a[0]
+
+    assert 0.5 < ratio("relu", "He") < 2  # He keeps a ReLU network's signal
+    assert ratio("relu", "uniform") < 0.05  # a small fixed scale lets it vanish
+    assert ratio("relu", "Gaussian") < 0.1
+    assert ratio("sigmoid", "Xavier") > 0.8
+    # the sigmoid's slope ≤ 1/4: its gradients shrink toward the input, whatever the start
+    for name in ("uniform", "Gaussian", "Xavier", "He"):
+        g = r["sigmoid", name]["gradients"]
+        assert g[0] < g[-1] / 50
+    assert r["relu", "He"]["losses"][-1] < r["relu", "uniform"]["losses"][-1] - 1.0
+    assert "initialization.png" in pngs(tmp_path)
+
+
+def test_backprop_cost(tmp_path):
+    r = run_quick("backprop_cost", tmp_path)
+    for row in r["rows"]:
+        assert row["P"] == row["P_formula"]
+        assert row["forward"] > 0 and row["backward"] > 0
+    # timing is noisy: only a generous band for the log-log slope
+    assert 0.1 < r["slope_total"] < 2.0
+    assert "backprop_cost.png" in pngs(tmp_path)
+
+
+def test_parameter_count_formula():
+    cost = load("backprop_cost")
+    model = cost.build(width=8, depth=3)
+    assert sum(int(p.size) for p in model.parameters()) == cost.parameter_count(8, 3)
+
+
+def test_mnist_peer_agrees_with_pytorch():
+    """benchmarks/mnist_peer.py, small: both engines reach about the same test accuracy."""
+    pytest.importorskip("torch")
+    benchmarks = EXAMPLES.parent / "benchmarks"
+    if str(benchmarks) not in sys.path:
+        sys.path.insert(0, str(benchmarks))
+    peer = importlib.import_module("mnist_peer")
+    summary = peer.compare(seeds=2, epochs=5, limit=1000, verbose=False)
+    assert summary["autograd-lite"]["mean"] > 0.7
+    assert abs(summary["difference_points"]) < 3.0
