@@ -1,0 +1,20 @@
+"""Benchmarks of autograd_lite against hand-written NumPy/Python and against its peers.
+
+Run ``python -m benchmarks --help``. Modules, one job each:
+
+    run.py        the command line and the order of the steps
+    plan.py       which cases are timed, at which sizes, how many repetitions
+    problems.py   the shared seeded data and weights of every workload
+    engines/      one module per engine, all with the same functions
+    worker.py     the process that runs one engine and answers requests
+    processes.py  starting workers with fixed thread counts, talking to them
+    checks.py     same loss and gradients across engines, before any timing
+    timing.py     engines taking turns; medians and paired ratios
+    memory.py     peak memory of training steps, in fresh processes
+    targets.py    the targets of issues #3 and #7
+    machine.py    facts about the machine
+    report.py     the Markdown table, RESULTS.md and the JSON file
+
+This package imports nothing heavy at import time: a worker must be able to set its thread
+counts before NumPy is imported.
+"""

@@ -1,0 +1,105 @@
+"""PyTorch in eager mode (the default), on the CPU, and on CUDA for W6.
+
+Written as PyTorch's tutorials write it: ``torch.nn`` layers, ``F.cross_entropy``,
+``torch.optim.SGD``. The thread count is fixed with ``torch.set_num_threads`` (and the
+OMP/MKL environment variables, set before import by the benchmark).
+"""
+
+from __future__ import annotations
+
+import numpy
+import torch
+import torch.nn.functional as F
+
+LABEL = "PyTorch eager"
+
+
+def setup(threads: int) -> dict:
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(threads)
+    return {
+        "torch": torch.__version__,
+        "num_threads": torch.get_num_threads(),
+        "num_interop_threads": torch.get_num_interop_threads(),
+        "config": torch.__config__.show(),
+        "parallel_info": torch.__config__.parallel_info(),
+    }
+
+
+def to_numpy(x) -> numpy.ndarray:
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().numpy()
+    return numpy.asarray(x)
+
+
+def mlp(problem, device="cpu"):
+    """W1: one training step of an ``nn.Sequential`` MLP."""
+    layers = []
+    for i, (w, b) in enumerate(zip(problem.weights, problem.biases)):
+        layer = torch.nn.Linear(w.shape[1], w.shape[0])
+        with torch.no_grad():
+            layer.weight.copy_(torch.from_numpy(w))
+            layer.bias.copy_(torch.from_numpy(b))
+        layers.append(layer)
+        if i < len(problem.weights) - 1:
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers).to(device)
+    params = list(model.parameters())
+    optimizer = torch.optim.SGD(params, lr=problem.lr)
+    x = torch.from_numpy(problem.x).to(device)
+    y = torch.from_numpy(problem.y).to(device)
+
+    def step():
+        loss = F.cross_entropy(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss.item(), [p.grad for p in params]  # .item() waits for the GPU
+
+    return step
+
+
+def gpu_mlp(problem):
+    return mlp(problem, device="cuda")
+
+
+def gpu_available():
+    return None if torch.cuda.is_available() else "torch.cuda.is_available() is False"
+
+
+def chain(problem):
+    """W2: the elementwise chain on 4x4 tensors, forward and backward."""
+    x = torch.tensor(problem.x, requires_grad=True)
+    c = torch.tensor(problem.c)
+    kinds = [problem.op(i) for i in range(problem.n_ops)]
+
+    def run():
+        x.grad = None
+        h = x
+        for kind in kinds:
+            if kind == "add":
+                h = h + c
+            elif kind == "mul":
+                h = h * c
+            else:
+                h = h.tanh()
+        out = h.sum()
+        out.backward()
+        return out.item(), [x.grad]
+
+    return run
+
+
+def depth(problem):
+    """W4: the scalar chain on a one-element float64 tensor."""
+    n, add, mul = problem.n_ops, problem.add, problem.mul
+
+    def run():
+        x = torch.tensor([problem.x0], dtype=torch.float64, requires_grad=True)
+        y = x
+        for i in range(n):
+            y = y + add if i % 2 == 0 else y * mul
+        y.backward()
+        return y.item(), [x.grad]
+
+    return run

@@ -1,0 +1,130 @@
+"""The targets of issues #3 and #7, checked against one run's measurements (1 thread).
+
+Every ratio is the paired ratio of ``timing.py``: both engines measured in the same run,
+repetition by repetition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .timing import paired_ratio
+
+
+@dataclass
+class Target:
+    issue: str              # "#3" or "#7"
+    what: str               # the target, in words
+    measured: str           # the figure it is judged on
+    met: bool | None        # None: not measured in this run
+    row: tuple = ()         # (case key, engine) of the table row it belongs to
+    profile: tuple = ()     # (engine, case key) to profile when it is missed
+
+    @property
+    def verdict(self) -> str:
+        return {True: "met", False: "**missed**", None: "not measured"}[self.met]
+
+
+def _find(cases: list, case_id: str, threads: int = 1, **params):
+    """The (case, results) pair of ``case_id`` whose params include ``params``."""
+    for case, results in cases:
+        if case.id == case_id and case.threads == threads and all(
+                case.params.get(k) == v for k, v in params.items()):
+            return case, results
+    return None, {}
+
+
+def _ratio(results: dict, a: str, b: str):
+    if a in results and b in results:
+        return paired_ratio(results[a], results[b])
+    return None
+
+
+def _judge(value, limit, at_most=True):
+    if value is None:
+        return None
+    return value <= limit if at_most else value >= limit
+
+
+def _fmt(value, suffix="×", digits=3):
+    return "n/a" if value is None else f"{value:.{digits}f}{suffix}"
+
+
+def evaluate(cases: list, memory: dict | None, gpu_skipped: str | None) -> list[Target]:
+    """All targets, in the order of the issues' lists."""
+    targets = []
+
+    # W1: step time over the hand-written NumPy, same run, 1 thread. A miss is profiled on the
+    # tiny network, where the framework's own cost is not hidden under the BLAS calls.
+    overhead_case, _ = _find(cases, "W1", batch=2)
+    for batch in (32, 128, 512):
+        case, results = _find(cases, "W1", batch=batch)
+        if case is None:
+            continue
+        ratio = _ratio(results, "lite", "numpy")
+        row = (case.key, "lite")
+        profile = ("lite", (overhead_case or case).key)
+        targets.append(Target("#7", f"W1 batch {batch}: step time ≤ 1.10× NumPy by hand",
+                              _fmt(ratio), _judge(ratio, 1.10), row, profile))
+        if batch in (128, 512):
+            targets.append(Target("#3", f"W1 batch {batch}: step time ≤ 1.15× NumPy by hand",
+                                  _fmt(ratio), _judge(ratio, 1.15), row, profile))
+
+    # W2: framework overhead per op.
+    case, results = _find(cases, "W2")
+    if case is not None:
+        lite = results.get("lite")
+        per_op = lite.median(case.scale) if lite else None
+        vs_torch = _ratio(results, "lite", "torch")
+        row, profile = (case.key, "lite"), ("lite", case.key)
+        targets += [
+            Target("#7", "W2: ≤ 3.0 µs/op, forward + backward", _fmt(per_op, " µs/op"),
+                   _judge(per_op, 3.0), row, profile),
+            Target("#7", "W2: no slower than eager PyTorch", _fmt(vs_torch, "× PyTorch"),
+                   _judge(vs_torch, 1.0), row, profile),
+            Target("#3", "W2: ≤ 5 µs/op, forward + backward", _fmt(per_op, " µs/op"),
+                   _judge(per_op, 5.0), row, profile),
+        ]
+
+    # W3: the scalar engine against micrograd.
+    case, results = _find(cases, "W3")
+    if case is not None:
+        speedup = _ratio(results, "micrograd", "lite_value")
+        targets.append(Target("#7", "W3: at least 10× faster than micrograd",
+                              _fmt(speedup, "× faster", 1), _judge(speedup, 10.0, at_most=False),
+                              (case.key, "lite_value"), ("lite_value", case.key)))
+
+    # W4: the million-op chains complete, at no more µs/op than eager PyTorch.
+    case, results = _find(cases, "W4", n_ops=1_000_000)
+    if case is not None:
+        for engine, name in (("lite_value", "Value"), ("lite", "Tensor")):
+            result = results.get(engine)
+            ratio = _ratio(results, engine, "torch")
+            if result is not None and not result.ok:
+                measured, met = result.status, False
+            else:
+                measured, met = _fmt(ratio, "× PyTorch"), _judge(ratio, 1.0)
+            targets.append(Target(
+                "#7", f"W4: 1,000,000-op chain on {name} completes, ≤ PyTorch's µs/op",
+                measured, met, (case.key, engine), (engine, case.key)))
+
+    # W5: peak memory over the hand-written NumPy process.
+    if memory:
+        lite, floor = memory.get("lite"), memory.get("numpy")
+        ratio = None
+        if lite and floor and lite.ok and floor.ok:
+            ratio = lite.peak_mib / floor.peak_mib
+        for issue in ("#3", "#7"):
+            targets.append(Target(issue, "W5: peak RSS ≤ 1.25× the NumPy-by-hand process",
+                                  _fmt(ratio), _judge(ratio, 1.25), ("W5", "lite")))
+
+    # W6: the GPU, against PyTorch CUDA.
+    case, results = _find(cases, "W6")
+    if case is not None:
+        ratio = _ratio(results, "lite", "torch")
+        targets.append(Target("#7", "W6: ≤ 1.3× PyTorch CUDA eager", _fmt(ratio),
+                              _judge(ratio, 1.3), (case.key, "lite"), ("lite", case.key)))
+    else:
+        targets.append(Target("#7", "W6: ≤ 1.3× PyTorch CUDA eager",
+                              f"not run: {gpu_skipped or 'no GPU'}", None))
+    return targets
