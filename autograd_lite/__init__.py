@@ -41,7 +41,7 @@ from .ops import (
 from .primitive import primitive
 from .random import default_generator, manual_seed
 from .tensor import Tensor, sum_to
-from .value import Value
+from .value import Value, weighted_sum
 
 dot = matmul  # for the lecture's jnp.dot(inputs, W)
 
@@ -51,6 +51,6 @@ __all__ = [
     "is_grad_enabled", "linear", "log", "log_softmax", "logsumexp", "manual_seed", "matmul", "max",
     "maximum", "mean", "min", "minimum", "no_grad", "ones", "primitive", "rand", "randn", "relu",
     "reshape", "sigmoid", "softmax", "sqrt", "stack", "sum", "sum_to", "tanh", "tensor",
-    "transpose", "value_and_grad", "where", "zeros",
+    "transpose", "value_and_grad", "weighted_sum", "where", "zeros",
 ]
 __version__ = "0.1.0"

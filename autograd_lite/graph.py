@@ -17,18 +17,16 @@ def topological_order(root) -> list:
     engines overload.
     """
     order = []
-    visited = set()
-    stack = [(root, False)]
+    visited = {id(root)}
+    stack = [(root, iter(root._prev))]  # each node with the parents it has yet to visit
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        for parent in node._prev:
+        node, parents = stack[-1]
+        for parent in parents:
             if id(parent) not in visited:
-                stack.append((parent, False))
+                visited.add(id(parent))
+                stack.append((parent, iter(parent._prev)))
+                break
+        else:  # every parent is in ``order`` already: the node can follow them
+            stack.pop()
+            order.append(node)
     return order

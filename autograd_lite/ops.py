@@ -316,7 +316,10 @@ def _linear(x, weight, bias):
     def vjp_weight(g):
         return xp.matmul(g.reshape(-1, g.shape[-1]).T, x.reshape(-1, x.shape[-1]))
 
-    return out, (lambda g: xp.matmul(g, weight), vjp_weight, _identity)
+    def vjp_bias(g):
+        return g.reshape(-1, g.shape[-1]).sum(axis=0)
+
+    return out, (lambda g: xp.matmul(g, weight), vjp_weight, vjp_bias)
 
 
 def _check_matmul_shapes(a, b):

@@ -280,7 +280,7 @@ def _class_labels(target: Any, n: int, classes: int, loss: str, device: str) -> 
                              "such as probabilities or one-hot rows")
     elif y.dtype.kind not in "iub":
         raise TypeError(f"{loss} needs integer class labels, got dtype {y.dtype}")
-    if y.size and not (_all(y >= 0) and _all(y < classes)):
+    if y.size and not (y.min() >= 0 and y.max() < classes):
         bad = _first(y[(y < 0) | (y >= classes)])
         raise ValueError(f"{loss}: the label {bad!r} is not a class of this output, which "
                          f"has {classes} units (labels 0 to {classes - 1})")
@@ -462,6 +462,9 @@ class CrossEntropyLoss(Loss):
         return _softmax_cross_entropy(prediction, target, reduction=self.reduction)
 
 
+_CROSS_ENTROPY = {reduction: CrossEntropyLoss(reduction) for reduction in REDUCTIONS}
+
+
 class CategoricalCrossentropy(Loss):
     """Keras's categorical cross-entropy, -Σ_c y_c log p_c, for one-hot rows y of shape (N, C).
 
@@ -610,7 +613,8 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any,
 def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
     """Softmax cross-entropy on logits (N, C), target integer labels (N,) or rows (N, C), as
     ``torch.nn.functional.cross_entropy``. Gradient (softmax(z) - onehot(y)) / N for the mean."""
-    return CrossEntropyLoss(reduction)(logits, target)
+    loss = _CROSS_ENTROPY.get(reduction) or CrossEntropyLoss(reduction)
+    return loss(logits, target)
 
 
 def categorical_cross_entropy(probabilities: Any, target: Any,

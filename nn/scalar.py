@@ -1,9 +1,12 @@
 """Neurons, layers and MLPs over the scalar engine ``autograd_lite.Value`` (micrograd's nn).
 
-Every weight is its own ``Value``, so a forward pass builds one graph node per multiply and add:
-slow, but each node can be printed and drawn. A neuron j computes, in the lecture's notation,
+Every weight is its own ``Value``: each can be printed and drawn. A neuron j computes, in the
+lecture's notation,
 
     j̄ = Σ_i W_{i,j} · i + β_j,       j = s(j̄)
+
+with j̄ as one graph node (``autograd_lite.weighted_sum``), as the lecture draws it, rather
+than micrograd's chain of one node per multiply and add, which is 2n times larger and slower.
 
 and an MLP chains layers of such neurons, the last layer linear (no s), as in micrograd:
 
@@ -25,7 +28,7 @@ from collections.abc import Sequence
 
 import numpy
 
-from autograd_lite import Value
+from autograd_lite import Value, weighted_sum
 from autograd_lite.random import default_generator
 
 _ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
@@ -66,9 +69,7 @@ class Neuron(Module):
     def __call__(self, x: Sequence[Value | float]) -> Value:
         if len(x) != len(self.w):
             raise ValueError(f"this neuron has {len(self.w)} inputs, got {len(x)} values")
-        pre = self.b
-        for wi, xi in zip(self.w, x, strict=True):
-            pre = pre + wi * xi
+        pre = weighted_sum(self.w, x, self.b)  # j̄ = Σ_i w_i·x_i + β, one graph node
         if self.activation == "linear":
             return pre
         return getattr(pre, self.activation)()

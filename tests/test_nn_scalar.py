@@ -41,6 +41,14 @@ def test_neuron_computes_its_weighted_sum_and_activation():
         Neuron(2, activation="gelu")
 
 
+def test_a_neuron_is_one_weighted_sum_node_then_its_activation():
+    neuron = Neuron(3, generator=np.random.default_rng(0))
+    out = neuron([Value(0.5), Value(-1.0), Value(2.0)])
+    (pre,) = out._prev
+    assert out._op == "ReLU" and pre._op == "Σw·x+β"  # j = s(j̄), j̄ one node
+    assert len(pre._prev) == 3 + 3 + 1  # every w_i, every x_i and β
+
+
 def test_mlp_structure_and_parameters():
     model = MLP(2, [16, 16, 1])
     assert len(model.layers) == 3

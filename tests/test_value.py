@@ -21,7 +21,7 @@ from helpers import assert_value_grads, numeric_grad_scalar
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from autograd_lite import Value
+from autograd_lite import Value, weighted_sum
 from autograd_lite.graph import topological_order
 
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None)
@@ -535,3 +535,51 @@ def test_square_root_at_zero_has_an_infinite_slope():
 
 def test_bool_exponent_counts_as_a_number_like_bool_data():
     assert (Value(3.0) ** True).data == 3.0
+
+
+# ---- weighted_sum: the lecture's j̄ = Σ_i w_i·x_i + β as one node -----------------------------
+
+
+def test_weighted_sum_gradients_match_finite_differences():
+    xs = [0.5, -1.5, 2.0, 0.3, -0.7, 0.2]  # w0, w1, w2, x0, x1, β
+
+    def build(v):
+        return weighted_sum(v[0:3], [v[3], v[4], v[3] * v[4]], v[5]).tanh()
+
+    assert_value_grads(build, xs)
+
+
+def test_weighted_sum_equals_the_chain_of_binary_ops_it_replaces():
+    w = [Value(0.5), Value(-1.5), Value(2.0)]
+    x = [Value(1.0), Value(0.25), Value(-3.0)]
+    bias = Value(0.1)
+    node = weighted_sum(w, x, bias)
+    node.backward()
+    assert node.data == pytest.approx(0.1 + 0.5 * 1.0 - 1.5 * 0.25 - 2.0 * 3.0)
+    assert [v.grad for v in w] == [1.0, 0.25, -3.0]  # ∂j̄/∂w_i = x_i
+    assert [v.grad for v in x] == [0.5, -1.5, 2.0]  # ∂j̄/∂x_i = w_i
+    assert bias.grad == 1.0
+    assert node._op == "Σw·x+β"
+    assert {id(p) for p in node._prev} == {id(v) for v in w + x + [bias]}
+
+
+def test_weighted_sum_adds_up_a_value_used_as_weight_and_input():
+    a = Value(3.0)
+    out = weighted_sum([a, Value(2.0)], [a, a])  # a² + 2a
+    out.backward()
+    assert out.data == 15.0
+    assert a.grad == 2 * 3.0 + 2.0
+
+
+def test_weighted_sum_second_backward_adds_the_same_gradients_again():
+    w, x = [Value(0.5), Value(-2.0)], [Value(1.5), Value(4.0)]
+    out = weighted_sum(w, x, 1.0).sigmoid()
+    out.backward()
+    first = [v.grad for v in w + x]
+    out.backward()
+    assert [v.grad for v in w + x] == [2 * g for g in first]
+
+
+def test_weighted_sum_needs_one_weight_per_input():
+    with pytest.raises(ValueError, match="one weight per input: got 2 weights and 3 inputs"):
+        weighted_sum([1.0, 2.0], [1.0, 2.0, 3.0])
