@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy
 
+from .ops import _shape_arg
 from .random import default_generator
 from .tensor import Tensor
 
@@ -14,18 +15,18 @@ def tensor(data, requires_grad=False, dtype=None, device=None) -> Tensor:
 
 
 def zeros(*shape, dtype=numpy.float32, requires_grad=False, device=None) -> Tensor:
-    return Tensor(numpy.zeros(_shape(shape), dtype), requires_grad=requires_grad, device=device)
+    return Tensor(numpy.zeros(_shape_arg(shape), dtype), requires_grad=requires_grad, device=device)
 
 
 def ones(*shape, dtype=numpy.float32, requires_grad=False, device=None) -> Tensor:
-    return Tensor(numpy.ones(_shape(shape), dtype), requires_grad=requires_grad, device=device)
+    return Tensor(numpy.ones(_shape_arg(shape), dtype), requires_grad=requires_grad, device=device)
 
 
 def randn(*shape, dtype=numpy.float32, requires_grad=False, device=None,
           generator=None) -> Tensor:
     """Samples of the standard normal distribution."""
     rng = generator or default_generator()
-    data = rng.standard_normal(_shape(shape)).astype(dtype)
+    data = rng.standard_normal(_shape_arg(shape)).astype(dtype)
     return Tensor(data, requires_grad=requires_grad, device=device)
 
 
@@ -33,9 +34,5 @@ def rand(*shape, dtype=numpy.float32, requires_grad=False, device=None,
          generator=None) -> Tensor:
     """Samples of the uniform distribution on [0, 1)."""
     rng = generator or default_generator()
-    data = rng.random(_shape(shape)).astype(dtype)
+    data = rng.random(_shape_arg(shape)).astype(dtype)
     return Tensor(data, requires_grad=requires_grad, device=device)
-
-
-def _shape(shape):
-    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
