@@ -208,25 +208,16 @@ def weighted_sum(weights, inputs, bias=0.0) -> Value:
     total = bias.data
     for w, x in zip(weights, inputs):
         total += w.data * x.data
-    out = _new_value(WeightedSum)
-    out.data = total
-    out.grad = 0.0
-    out.has_grad = False
-    out.label = ""
-    out._op = "Σw·x+β"
-    out._left = bias
-    out._d_left = 1.0
-    out._right = None
-    out._d_right = 0.0
+    out = _result(total, "Σw·x+β", bias, 1.0, kind=WeightedSum)  # ∂j̄/∂β = 1
     out._weights = weights
     out._inputs = inputs
     return out
 
 
 def _result(data: float, op: str, left: Value, d_left: float,
-            right: Value | None = None, d_right: float = 0.0) -> Value:
+            right: Value | None = None, d_right: float = 0.0, kind: type = Value) -> Value:
     """The output of an op: its value, its name, and each parent with ∂output/∂parent."""
-    out = _new_value(Value)
+    out = _new_value(kind)
     out.data = data
     out.grad = 0.0
     out.has_grad = False

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy
 
-from autograd_lite import Tensor, backend, linear, no_grad, ops
+from autograd_lite import Tensor, backend, linear, ops
 from autograd_lite.random import default_generator
 
 from . import activations, init
@@ -328,13 +328,7 @@ class Sequential(Module):
             weight = layer.weight
             xp = backend.array_module(weight.data)
             sample = xp.zeros((1, width), dtype=weight.dtype)
-        training = layer.training
-        layer.eval()
-        try:
-            with no_grad():
-                out = layer(sample)
-        finally:
-            layer.train(training)
+        out = layer._forward_without_graph(sample)
         return out.data if isinstance(out, Tensor) else out
 
     def forward(self, x: Any) -> Any:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy
 
-from autograd_lite import Tensor, backend
+from autograd_lite import Tensor, backend, no_grad
 
 from .training import TrainingMixin
 
@@ -153,6 +153,17 @@ class Module(TrainingMixin):
     def eval(self) -> Module:
         """Evaluation mode: ``Dropout`` passes its input through unchanged. Returns self."""
         return self.train(False)
+
+    def _forward_without_graph(self, sample: Any) -> Any:
+        """This module's output for ``sample`` in evaluation mode and without recording a graph
+        (to build lazy layers and learn output shapes); the training mode is restored after."""
+        training = self.training
+        self.eval()
+        try:
+            with no_grad():
+                return self(sample)
+        finally:
+            self.train(training)
 
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (``grad = None``, cheaper than filling zeros)."""

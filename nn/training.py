@@ -188,13 +188,7 @@ class _Plan:
 def _build(model: Module, sample: Any) -> Any:
     """One forward pass of one sample, without a graph, in evaluation mode: builds lazy layers
     and gives the output's shape."""
-    training = model.training
-    model.eval()
-    try:
-        with no_grad():
-            out = model(sample)
-    finally:
-        model.train(training)
+    out = model._forward_without_graph(sample)
     return out.data if isinstance(out, Tensor) else numpy.asarray(out)
 
 
