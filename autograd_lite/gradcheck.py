@@ -5,6 +5,7 @@ For an input x and a scalar function z(x), the central difference
     ∂z/∂x[i] ≈ (z(x + ε·e_i) - z(x - ε·e_i)) / (2ε)
 
 has an error of order ε², which in float64 is far below any real bug in a derivative.
+``gradgradcheck`` applies the same test to the first derivatives, which checks the second ones.
 """
 
 from __future__ import annotations
@@ -91,6 +92,35 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, max_checks=2000, see
     return True
 
 
+def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, max_checks=2000, seed=0):
+    """Check the second derivatives of ``f`` at ``inputs`` against finite differences of its
+    first derivatives.
+
+    The first derivatives are the function x ↦ ∂⟨f(x), v⟩/∂x, for a seeded random v shaped like
+    f's output (v = 1 for one element): the gradients of all inputs, concatenated. ``gradcheck``
+    then compares its reverse-mode derivative, which runs backward through the recorded backward
+    pass of f, with central differences of it. Arguments and errors as for ``gradcheck``.
+    """
+    from .functional import vjp
+    from .ops import concatenate
+
+    arrays = [_as_float64(x, position) for position, x in enumerate(inputs)]
+    with no_grad():
+        first = _call(f, [Tensor(a) for a in arrays])
+    rng = numpy.random.default_rng(seed + 1)
+    xp = backend.array_module(first.data)
+    cotangent = xp.asarray(rng.standard_normal(first.shape)) if first.size != 1 \
+        else xp.ones(first.shape)
+
+    def first_derivatives(*tensors):
+        _, vjp_fn = vjp(lambda *t: _call(f, t), *tensors)
+        grads = [g if isinstance(g, Tensor) else Tensor(g) for g in vjp_fn(cotangent)]
+        return concatenate([g.reshape(-1) for g in grads])
+
+    return gradcheck(first_derivatives, arrays, eps, atol, rtol, max_checks=max_checks,
+                     seed=seed)
+
+
 def _as_float64(x, position):
     data = x.data if isinstance(x, Tensor) else x
     if not backend.is_array(data):
@@ -100,7 +130,9 @@ def _as_float64(x, position):
             f"gradcheck: input {position} has dtype {data.dtype}; only floating-point inputs "
             "have gradients (pass integer arrays, such as indices, through a closure)"
         )
-    return data.astype(numpy.float64, copy=True)
+    # A C-ordered copy, so that its flat view below changes the input f sees (an F-ordered or
+    # strided copy would make reshape(-1) a copy, and every finite difference 0).
+    return backend.array_module(data).array(data, dtype=numpy.float64, order="C", copy=True)
 
 
 def _call(f, tensors):

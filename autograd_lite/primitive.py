@@ -29,7 +29,7 @@ import numpy
 from numpy import ndarray
 
 from . import backend
-from .modes import check_finite, modes
+from .modes import check_finite, switched, thread_modes
 from .tensor import Tensor
 
 
@@ -98,7 +98,7 @@ def apply(fn, name: str, args: tuple, params: dict) -> Tensor:
             parents.append(arg)
             needs_grad = needs_grad or arg.requires_grad
         else:
-            arrays.append(_constant(arg, name))
+            arrays.append(constant_argument(arg, name))
     if backend._cupy is not None:
         _check_one_device(name, arrays)
 
@@ -106,24 +106,33 @@ def apply(fn, name: str, args: tuple, params: dict) -> Tensor:
 
     if out.__class__ is not ndarray and not backend.is_array(out):
         out = numpy.asarray(out)
-    if modes.detect_anomaly:
+    if switched.detect_anomaly and thread_modes.detect_anomaly:
         check_finite(out, name, "forward", arrays)
-    if not (needs_grad and modes.grad_enabled and out.dtype.kind == "f"):
+    if not needs_grad or (switched.grad_enabled and not thread_modes.grad_enabled):
         return Tensor._from_op(out, (), None, name)
+    if out.dtype.kind != "f":
+        if out.dtype.kind == "c":
+            raise TypeError(f"op {name} made a complex result, which has no gradient here; "
+                            "complex numbers are not supported")
+        return Tensor._from_op(out, (), None, name)  # integer or boolean: no gradient
     if len(vjps) != len(args):
         raise TypeError(
             f"op {name} returned {len(vjps)} vector-Jacobian products for {len(args)} arguments"
         )
     if len(parents) != len(args):  # keep the VJPs of the Tensor arguments only
         vjps = [vjp for arg, vjp in zip(args, vjps) if isinstance(arg, Tensor)]
-    return Tensor._from_op(out, tuple(parents), tuple(vjps), name)
+    return Tensor._from_op(out, tuple(parents), tuple(vjps), name, (fn, args, params))
 
 
-def _constant(arg, name):
+def constant_argument(arg, name):
     """The array or number that an argument which is not a Tensor stands for."""
     if isinstance(arg, numpy.generic):
+        if isinstance(arg, numpy.complexfloating):
+            raise TypeError(f"op {name}: complex numbers are not supported")
         # A NumPy scalar counts as a Python number, so float32 * np.float64(2) stays float32.
         return arg.item()
+    if isinstance(arg, complex) or (backend.is_array(arg) and arg.dtype.kind == "c"):
+        raise TypeError(f"op {name}: complex numbers are not supported (got {arg!r:.60})")
     if isinstance(arg, (int, float)) or backend.is_array(arg):
         return arg
     raise TypeError(

@@ -2,23 +2,25 @@
 
 Each Tensor made by an op keeps its parents (``_prev``), the op's name (``_op``) and one
 vector-Jacobian product per parent (``_vjps``, see ``primitive.py``). ``backward()`` walks this
-graph from the output to the inputs, in reverse topological order, applying the chain rule:
+graph from the output to the inputs (``backprop.py``), applying the chain rule:
 
     ∂z/∂parent += vjp_parent(∂z/∂node)         for every node, the output first.
 
-The gradients of intermediate nodes are dropped as soon as they have been passed on, and each
-node's saved arrays are released after its step, unless ``retain_graph=True``.
+In-place changes (``+=``, ``x[i] = v``, ``add_()``, …) follow PyTorch's rules: they change the
+array and keep the tensor's identity when no graph has to record them (inside ``no_grad()``, or
+when no gradient is involved), are refused on a leaf that requires grad, and each one stamps the
+tensor with a new version, so that a backward pass through an op whose input has changed since
+the forward raises instead of returning a wrong gradient.
 """
 
 from __future__ import annotations
 
 import numbers
+import threading
 
 import numpy
 
-from . import backend
-from .graph import topological_order
-from .modes import check_finite, modes
+from . import backend, modes
 
 
 class Tensor:
@@ -34,7 +36,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "label", "_prev", "_vjps", "_op",
-                 "_retains_grad", "__weakref__")
+                 "_retains_grad", "_replay", "_version", "_created", "__weakref__")
 
     # Make NumPy hand ``ndarray <op> Tensor`` over to Tensor's reflected methods.
     __array_ufunc__ = None
@@ -55,10 +57,17 @@ class Tensor:
         self._vjps = None
         self._op = ""
         self._retains_grad = False
+        self._replay = None
+        self._version = 0
+        self._created = 0
 
     @classmethod
-    def _from_op(cls, data, parents: tuple, vjps, op: str) -> Tensor:
-        """The output of an op (used by ``apply``; skips the checks of ``__init__``)."""
+    def _from_op(cls, data, parents: tuple, vjps, op: str, replay=None) -> Tensor:
+        """The output of an op (used by ``apply``; skips the checks of ``__init__``).
+
+        ``replay`` is ``(fn, args, params)``: the call to run again on Tensors when a backward
+        pass must itself be recorded (``create_graph=True``).
+        """
         out = cls.__new__(cls)
         out.data = data
         out.grad = None
@@ -68,6 +77,9 @@ class Tensor:
         out._vjps = vjps
         out._op = op
         out._retains_grad = False
+        out._replay = replay
+        out._version = 0
+        out._created = versions.latest
         return out
 
     # ---- array facts -----------------------------------------------------------------------
@@ -94,8 +106,9 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
-        """True for tensors made by the user rather than by an op that recorded a graph."""
-        return not self._prev
+        """True for tensors made by the user, and for every tensor that does not require grad;
+        False for the outputs of recorded ops (also after ``backward()`` released their graph)."""
+        return not (self.requires_grad and self._op)
 
     @property
     def op(self) -> str:
@@ -136,6 +149,10 @@ class Tensor:
         """The same data, cut off from the graph (no gradient flows through it)."""
         return Tensor._from_op(self.data, (), None, "")
 
+    def astype(self, dtype) -> Tensor:
+        """The data converted to ``dtype``; differentiable between floating-point dtypes."""
+        return ops.astype(self, dtype=dtype)
+
     def to(self, device) -> Tensor:
         """This tensor on ``device`` ('cpu', 'cuda' or 'cuda:N'); differentiable."""
         device = backend.normalize_device(device)
@@ -158,7 +175,7 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` of a leaf in place; returns the tensor."""
-        if self._prev:
+        if not self.is_leaf:
             raise RuntimeError("requires_grad_() can only change leaf tensors")
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(
@@ -181,83 +198,169 @@ class Tensor:
 
     # ---- backward ----------------------------------------------------------------------------
 
-    def backward(self, grad=None, retain_graph: bool = False) -> None:
+    def backward(self, grad=None, retain_graph: bool | None = None, create_graph: bool = False,
+                 *, gradient=None) -> None:
         """Accumulate ∂self/∂leaf into ``leaf.grad`` for every leaf that requires grad.
 
         Args:
             grad: ∂z/∂self when ``self`` is not a scalar (an array or Tensor of self's shape);
-                defaults to 1 for a one-element tensor.
-            retain_graph: keep the saved arrays so that backward can run through this graph
-                again; by default they are released as soon as they have been used.
+                defaults to 1 for a one-element tensor. ``gradient=`` is PyTorch's name for it.
+            retain_graph: keep the graph, so that backward can run through it again; by default
+                (False, or True with ``create_graph``) each node's saved arrays and links to its
+                parents are released as soon as they have been used, so that a tensor kept
+                afterwards (a loss summed over steps, say) does not keep the activations alive.
+            create_graph: record the backward pass itself, so that it can be differentiated
+                again: ``.grad`` then holds a Tensor that requires grad (PyTorch's behaviour),
+                not an array.
         """
-        if not self.requires_grad:
+        if gradient is not None:
+            if grad is not None:
+                raise TypeError("backward() got both grad= and gradient=; they are one argument")
+            grad = gradient
+        backprop.backward(self, grad, retain_graph=create_graph if retain_graph is None
+                          else retain_graph, create_graph=create_graph)
+
+    # ---- in-place changes ---------------------------------------------------------------------
+
+    def __iadd__(self, other):
+        return self._update("+=", "add", other)
+
+    def __isub__(self, other):
+        return self._update("-=", "subtract", other)
+
+    def __imul__(self, other):
+        return self._update("*=", "multiply", other)
+
+    def __itruediv__(self, other):
+        return self._update("/=", "true_divide", other)
+
+    def add_(self, other, alpha=1) -> Tensor:
+        """self += alpha·other, in place (PyTorch's ``add_``)."""
+        return self._change("add_", "add", other if alpha == 1 else _scaled(other, alpha))
+
+    def sub_(self, other, alpha=1) -> Tensor:
+        """self -= alpha·other, in place."""
+        return self._change("sub_", "subtract", other if alpha == 1 else _scaled(other, alpha))
+
+    def mul_(self, other) -> Tensor:
+        """self *= other, in place."""
+        return self._change("mul_", "multiply", other)
+
+    def div_(self, other) -> Tensor:
+        """self /= other, in place."""
+        return self._change("div_", "true_divide", other)
+
+    def copy_(self, source) -> Tensor:
+        """Overwrite the data with ``source`` (broadcast, converted to this tensor's dtype and
+        device), in place."""
+        self._refuse_recorded_change("copy_", source)
+        source = source.data if isinstance(source, Tensor) else source
+        if backend.is_array(source):
+            source = backend.to_device(source, self.device)
+        self._write("copy_", lambda data: backend.array_module(data).copyto(
+            data, source, casting="unsafe"))
+        return self
+
+    def fill_(self, value) -> Tensor:
+        """Set every element to the number ``value``, in place."""
+        self._refuse_recorded_change("fill_", None)
+        self._write("fill_", lambda data: data.fill(value))
+        return self
+
+    def zero_(self) -> Tensor:
+        """Set every element to 0, in place."""
+        return self.fill_(0)
+
+    def __setitem__(self, index, value):
+        self._refuse_recorded_change("item assignment", value)
+        value = value.data if isinstance(value, Tensor) else value
+        if backend.is_array(value):
+            _check_same_device(self, value, "item assignment")
+        index = _unwrap_index(index)
+
+        def assign(data):
+            data[index] = value
+
+        self._write("item assignment", assign)
+
+    def _update(self, symbol, ufunc, other):
+        """``self <op>= other``: in place when no graph has to record it.
+
+        When one must (gradients are on and self or other requires grad), the op is recorded out
+        of place and Python rebinds the name to the result, as in HIPS autograd and JAX: other
+        names for the old tensor keep its old value.
+        """
+        if _operand(other) is None:
+            return NotImplemented
+        if self._recorded(other, symbol):
+            return getattr(ops, _OUT_OF_PLACE[ufunc])(self, other)
+        self._apply_ufunc(symbol, ufunc, other)
+        return self
+
+    def _change(self, name, ufunc, other) -> Tensor:
+        """A named in-place method (``add_`` …): always in place, refused inside a graph."""
+        if _operand(other) is None:
+            raise TypeError(f"{name}() takes a Tensor, an array or a number, "
+                            f"got {type(other).__name__}")
+        self._refuse_recorded_change(name + "()", other)
+        self._apply_ufunc(name + "()", ufunc, other)
+        return self
+
+    def _recorded(self, other, what) -> bool:
+        """Whether ``self <what> other`` must be recorded in a graph; raises for a leaf."""
+        if not (self.requires_grad or (isinstance(other, Tensor) and other.requires_grad)):
+            return False
+        if not modes.is_grad_enabled():
+            return False
+        if self.requires_grad and self.is_leaf:
             raise RuntimeError(
-                "backward() on a tensor that does not require grad: no input of the ops that "
-                "made it has requires_grad=True (or it was made under no_grad())"
+                f"{what} on a leaf tensor that requires grad: this would change a value that "
+                "gradients are computed for. Do updates inside `with no_grad():` (as optimizers "
+                "do), or compute a new tensor out of place"
             )
-        seed = self._seed_gradient(grad)
-        grads = {id(self): seed}  # ∂z/∂node for the nodes reached and not yet passed on
-        handed_out = set()  # ids of the arrays already stored in some .grad
-        for node in reversed(topological_order(self)):
-            g = grads.pop(id(node), None)
-            if g is None:
-                continue
-            if not node._prev or node._retains_grad:
-                node._accumulate_grad(g, handed_out)
-            if not node._prev:
-                continue
-            vjps = node._vjps
-            if vjps is None:
-                raise RuntimeError(
-                    f"backward through op {node._op} a second time: its saved arrays were "
-                    "released by the first backward(); pass retain_graph=True to the first "
-                    "call to keep them"
-                )
-            for parent, vjp in zip(node._prev, vjps):
-                if vjp is None or not parent.requires_grad:
-                    continue  # a None VJP: this argument has no gradient (an index, a mask)
-                parent_grad = vjp(g)
-                like = parent.data
-                if (parent_grad.__class__ is not like.__class__
-                        or parent_grad.shape != like.shape or parent_grad.dtype != like.dtype):
-                    parent_grad = _fit_to(parent_grad, like, node._op)
-                if modes.detect_anomaly:
-                    check_finite(parent_grad, node._op, "backward", [g])
-                key = id(parent)
-                if key in grads:
-                    grads[key] = grads[key] + parent_grad
-                else:
-                    grads[key] = parent_grad
-            if not retain_graph:
-                node._vjps = None
+        return True
 
-    def _seed_gradient(self, grad):
-        xp = backend.array_module(self.data)
-        if grad is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward() without a grad argument needs a one-element output; this "
-                    f"tensor has shape {self.shape}: reduce it (e.g. .sum()) or pass "
-                    "grad= with that shape"
-                )
-            return xp.ones_like(self.data)
-        seed = grad.data if isinstance(grad, Tensor) else xp.asarray(grad)
-        if seed.shape != self.shape:
-            raise ValueError(
-                f"backward(grad=...) needs a gradient of shape {self.shape}, got {seed.shape}"
+    def _refuse_recorded_change(self, what, other) -> None:
+        if self._recorded(other, what):
+            raise RuntimeError(
+                f"{what} on a tensor that takes part in a recorded graph: its backward pass "
+                "would read the changed value. Compute a new tensor out of place (y = y + x, "
+                "al.where(...), al.concatenate(...)), or make the change inside `with "
+                "no_grad():` if it must not be differentiated"
             )
-        return seed.astype(self.dtype, copy=True)
 
-    def _accumulate_grad(self, g, handed_out: set) -> None:
-        # .grad must own its memory: a user may change it in place (clipping, say), which must
-        # not touch another tensor's gradient that happens to share the array.
-        if g.base is not None or id(g) in handed_out:
-            g = g.copy()
-        if self.grad is None:
-            self.grad = g
-        else:
-            self.grad = self.grad + g
-        handed_out.add(id(self.grad))
+    def _apply_ufunc(self, what, ufunc, other) -> None:
+        other = other.data if isinstance(other, Tensor) else _operand(other)
+        if backend.is_array(other):
+            _check_same_device(self, other, what)
+
+        def compute(data):
+            xp = backend.array_module(data)
+            getattr(xp, ufunc)(data, other, out=data)
+
+        self._write(what, compute)
+
+    def _write(self, what, change) -> None:
+        """Run ``change(self.data)``, which changes the array in place, then stamp a version."""
+        try:
+            change(self.data)
+        except TypeError as error:  # NumPy's casting errors are TypeErrors
+            raise TypeError(f"{what} cannot store the result in a tensor of dtype {self.dtype} "
+                            f"({error})") from None
+        except ValueError as error:
+            raise ValueError(f"{what} on a tensor of shape {self.shape}: {error}") from None
+        self._version = versions.next()
+
+    def _check_version(self, node) -> None:
+        """Raise if this tensor (an input or the output of ``node``) changed after ``node`` ran."""
+        if self._version > node._created:
+            what = "its output" if self is node else "one of its inputs"
+            name = f" '{self.label}'" if self.label else ""
+            raise RuntimeError(
+                f"backward through op {node._op}: {what}{name} (shape {self.shape}) was changed "
+                "in place after the op ran, so the gradient would use the new value. Make the "
+                "change after backward(), or work on a copy"
+            )
 
     # ---- operators ---------------------------------------------------------------------------
 
@@ -321,6 +424,16 @@ class Tensor:
 
     def __ne__(self, other):
         return _compare(numpy.not_equal, self, other)
+
+    # Logical operators, for boolean masks; they carry no gradient either.
+    def __and__(self, other):
+        return _compare(numpy.logical_and, self, other)
+
+    def __or__(self, other):
+        return _compare(numpy.logical_or, self, other)
+
+    def __invert__(self):
+        return Tensor._from_op(backend.array_module(self.data).invert(self.data), (), None, "")
 
     __hash__ = object.__hash__  # identity, as for any graph node
 
@@ -388,6 +501,9 @@ class Tensor:
     def transpose(self, *axes):
         return ops.transpose(self, *axes)
 
+    def squeeze(self, axis=None):
+        return ops.squeeze(self, axis=axis)
+
     def expand(self, *shape):
         return ops.expand(self, *shape)
 
@@ -433,38 +549,6 @@ def _to_array(data, dtype):
     return array
 
 
-def _fit_to(grad, like, op: str):
-    """``grad`` as an array of ``like``'s shape, dtype and kind: sums out broadcast axes.
-
-    The one place where broadcasting is undone: an input of shape (3, 1) that was broadcast to
-    (2, 3, 4) gets the sum of its gradient over axis 0 and over axis 2.
-    """
-    if grad.shape != like.shape:
-        grad = sum_to(grad, like.shape)
-        if grad.shape != like.shape:
-            raise RuntimeError(
-                f"the vector-Jacobian product of op {op} returned shape {grad.shape} for an "
-                f"input of shape {like.shape}"
-            )
-    if grad.dtype != like.dtype:
-        grad = grad.astype(like.dtype)
-    if grad.__class__ is not like.__class__:
-        grad = backend.array_module(like).asarray(grad)
-    return grad
-
-
-def sum_to(grad, shape: tuple):
-    """Sum ``grad`` over the axes that broadcasting added or stretched, to get ``shape``."""
-    extra = grad.ndim - len(shape)
-    if extra > 0:
-        grad = grad.sum(axis=tuple(range(extra)))
-    stretched = tuple(i for i, n in enumerate(shape)
-                      if n == 1 and i < grad.ndim and grad.shape[i] != 1)
-    if stretched:
-        grad = grad.sum(axis=stretched, keepdims=True)
-    return grad
-
-
 def _unwrap_index(index):
     """An index with its Tensors replaced by their arrays."""
     if isinstance(index, Tensor):
@@ -472,6 +556,51 @@ def _unwrap_index(index):
     if isinstance(index, tuple):
         return tuple(i.data if isinstance(i, Tensor) else i for i in index)
     return index
+
+
+class _Versions:
+    """The clock of in-place changes: each change takes the next number.
+
+    A node remembers the clock when its op ran (``_created``) and a tensor the number of its last
+    in-place change (``_version``, 0 if none): an input or output with ``_version > _created``
+    changed after the op used it.
+    """
+
+    def __init__(self):
+        self.latest = 0
+        self._lock = threading.Lock()
+
+    def next(self) -> int:
+        with self._lock:
+            self.latest += 1
+            return self.latest
+
+
+versions = _Versions()
+
+_OUT_OF_PLACE = {"add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "div"}
+
+
+def _operand(other):
+    """``other`` as an operand of an in-place op (a Tensor, array or number), or None."""
+    if isinstance(other, Tensor) or backend.is_array(other):
+        return other
+    if isinstance(other, numpy.generic):
+        return other.item()
+    if isinstance(other, numbers.Number) and not isinstance(other, complex):
+        return other
+    return None
+
+
+def _scaled(other, alpha):
+    return (other.data if isinstance(other, Tensor) else other) * alpha
+
+
+def _check_same_device(tensor, array, what) -> None:
+    device = backend.device_of(array)
+    if device != tensor.device:
+        raise ValueError(f"{what}: the tensor is on {tensor.device} but the value is on "
+                         f"{device}; move it with .to('{tensor.device}') first")
 
 
 def _compare(ufunc, a, b):
@@ -483,4 +612,4 @@ def _compare(ufunc, a, b):
     return Tensor._from_op(getattr(xp, ufunc.__name__)(a.data, b), (), None, "")
 
 
-from . import ops  # noqa: E402  (ops needs Tensor, defined above)
+from . import backprop, ops  # noqa: E402  (both need Tensor, defined above)

@@ -27,8 +27,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from autograd_lite import Tensor, ops, primitive
-from autograd_lite.backend import array_module
+from autograd_lite import Tensor, backend, ops, primitive
+from autograd_lite.ops import array_module
 
 from .module import Module
 
@@ -58,9 +58,9 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
 @primitive(name="leaky_relu")
 def _leaky_relu(x: Any, negative_slope: float = 0.01) -> tuple[Any, tuple]:
     xp = array_module(x)
-    positive = x > 0
-    return xp.where(positive, x, negative_slope * x), (
-        lambda g: xp.where(positive, g, negative_slope * g),)
+    positive = ops._data(x) > 0
+    slope = negative_slope + (1 - negative_slope) * positive  # 1 or negative_slope
+    return xp.where(positive, x, negative_slope * x), (lambda g: g * slope,)
 
 
 def softmax(x: Any, axis: int = -1) -> Tensor:
@@ -80,8 +80,7 @@ def step(x: Any, threshold: float = 0.0) -> Tensor:
 
 @primitive(name="step")
 def _step(x: Any, threshold: float = 0.0) -> tuple[Any, tuple]:
-    xp = array_module(x)
-    return (x > threshold).astype(x.dtype), (lambda g: xp.zeros_like(g),)
+    return (x > threshold).astype(x.dtype), (_zero_gradient,)
 
 
 def sign(x: Any) -> Tensor:
@@ -91,8 +90,13 @@ def sign(x: Any) -> Tensor:
 
 @primitive(name="sign")
 def _sign(x: Any) -> tuple[Any, tuple]:
-    xp = array_module(x)
-    return xp.sign(x), (lambda g: xp.zeros_like(g),)
+    return array_module(x).sign(x), (_zero_gradient,)
+
+
+def _zero_gradient(g: Any) -> Any:
+    """The VJP of a piecewise-constant function: 0 (a constant, also in a recorded pass)."""
+    data = ops._data(g)
+    return backend.array_module(data).zeros_like(data)
 
 
 ACTIVATIONS: dict[str, ActivationFn] = {

@@ -40,7 +40,7 @@ from typing import Any
 import numpy
 
 from autograd_lite import Tensor, backend, ops, primitive
-from autograd_lite.backend import array_module
+from autograd_lite.ops import array_module, stable_sigmoid
 
 EPSILON = 1e-7  # Keras's epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON]
 REDUCTIONS = ("mean", "sum", "none")
@@ -125,8 +125,7 @@ def _bce_logits(logits: Any, target: Any, reduction: str = "mean") -> tuple[Any,
     count = per.size
 
     def vjp_logits(g: Any) -> Any:
-        probabilities = 0.5 + 0.5 * xp.tanh(0.5 * logits)  # s(z), without overflow
-        return (probabilities - target) * _scale(g, reduction, count)
+        return (stable_sigmoid(logits) - target) * _scale(g, reduction, count)
 
     return _reduce(per, reduction), (
         vjp_logits,
@@ -138,24 +137,25 @@ def _bce_logits(logits: Any, target: Any, reduction: str = "mean") -> tuple[Any,
 def _softmax_cross_entropy(logits: Any, target: Any,
                            reduction: str = "mean") -> tuple[Any, tuple]:
     xp = array_module(logits)
-    shifted = logits - logits.max(axis=-1, keepdims=True)
+    shifted = logits - _data(logits).max(axis=-1, keepdims=True)
     exp = xp.exp(shifted)
     total = exp.sum(axis=-1, keepdims=True)
     log_p = shifted - xp.log(total)
     n = logits.shape[0]
     labels = target.ndim == 1
     if labels:
-        rows = xp.arange(n)
+        rows = backend.array_module(_data(logits)).arange(n)
+        target = _data(target)
         per = -log_p[rows, target]
     else:
         per = -(target * log_p).sum(axis=-1)
 
     def vjp_logits(g: Any) -> Any:
-        grad = exp / total  # softmax(z), a fresh array
+        probabilities = exp / total  # softmax(z), a fresh array
         if labels:
-            grad[rows, target] -= 1
+            grad = _minus_one_hot(probabilities, rows, target)
         else:
-            grad = grad * target.sum(axis=-1, keepdims=True) - target
+            grad = probabilities * target.sum(axis=-1, keepdims=True) - target
         return grad * _row_scale(g, reduction, n)
 
     vjp_target = None if labels else (lambda g: -log_p * _row_scale(g, reduction, n))
@@ -170,7 +170,8 @@ def _categorical_cross_entropy(probabilities: Any, target: Any,
     n = probabilities.shape[0]
     labels = target.ndim == 1
     if labels:
-        rows = xp.arange(n)
+        rows = backend.array_module(_data(probabilities)).arange(n)
+        target = _data(target)
         picked = clipped[rows, target]
         per = -xp.log(picked)
     else:
@@ -180,14 +181,24 @@ def _categorical_cross_entropy(probabilities: Any, target: Any,
     def vjp_probabilities(g: Any) -> Any:
         inside = (probabilities >= EPSILON) & (probabilities <= 1 - EPSILON)
         if labels:
-            grad = xp.zeros_like(probabilities)
-            grad[rows, target] = -1 / picked
+            grad = ops.unindex(-1 / picked, probabilities.shape, (rows, target))
         else:
             grad = -target / clipped
         return grad * inside * _row_scale(g, reduction, n)
 
     vjp_target = None if labels else (lambda g: -log_p * _row_scale(g, reduction, n))
     return _reduce(per, reduction), (vjp_probabilities, vjp_target)
+
+
+def _minus_one_hot(probabilities: Any, rows: Any, labels: Any) -> Any:
+    """probabilities - onehot(labels): in place for an array the caller made, recorded (so that
+    it can be differentiated again) for a Tensor."""
+    if isinstance(probabilities, Tensor):
+        data = probabilities.data
+        ones = backend.array_module(data).ones(len(rows), dtype=data.dtype)
+        return probabilities - ops.unindex(ones, data.shape, (rows, labels))
+    probabilities[rows, labels] -= 1
+    return probabilities
 
 
 # ---- targets ----------------------------------------------------------------------------------

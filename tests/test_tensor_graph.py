@@ -290,7 +290,7 @@ def test_no_grad_decorator_on_a_recursive_function_restores_the_mode():
         depth(2)
         assert al.is_grad_enabled()
     finally:
-        modes_module.modes.grad_enabled = True  # repair the global switch for later tests
+        modes_module._set("grad_enabled", True)  # repair the switch for later tests
 
 
 def test_detect_anomaly_decorator_on_a_recursive_function_restores_the_mode():
@@ -303,7 +303,7 @@ def test_detect_anomaly_decorator_on_a_recursive_function_restores_the_mode():
         with np.errstate(all="ignore"):
             al.log(Tensor([-1.0]))  # outside detect_anomaly: a nan, no error
     finally:
-        modes_module.modes.detect_anomaly = False
+        modes_module._set("detect_anomaly", False)
 
 
 # ---- detect_anomaly ------------------------------------------------------------------------------

@@ -96,7 +96,7 @@ def test_tensor_grads_before_and_after_backward():
     assert "not kept" not in before
     assert "none (constant)" in before  # x does not require a gradient
     h.retain_grad()
-    loss.backward()
+    loss.backward(retain_graph=True)  # a plain backward() releases the graph it went through
     after = draw_graph(loss).source
     assert "not kept (retain_grad())" in after  # the sigmoid's output was not retained
     first = f"{W.grad[0, 0]:.4f}"
