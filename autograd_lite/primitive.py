@@ -54,6 +54,7 @@ def primitive(fn=None, *, name: str | None = None):
             return apply(fn, op_name, args, params)
 
         differentiable.forward_and_vjps = fn
+        differentiable.op_name = op_name
         return differentiable
 
     return wrap(fn) if fn is not None else wrap
