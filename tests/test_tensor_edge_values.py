@@ -162,3 +162,39 @@ def test_a_loss_kept_across_steps_does_not_keep_the_activations():
         tracemalloc.stop()
     # Each step keeps one add node and the 0-d loss (under 1 kB); the activations, 0.25 MB.
     assert grown < 1_000_000, f"{grown / 1e6:.1f} MB kept over 300 steps"
+
+
+TORCH_CASES = [
+    # (id, our function, PyTorch's, input, upstream gradient or None)
+    ("x**0 at 0", lambda x: (x ** 0).sum(), lambda x: (x ** 0).sum(), [0.0, 2.0], None),
+    ("relu, inf upstream", al.relu, lambda x: x.relu(), [-1.0, 2.0], [np.inf, 1.0]),
+    ("clip, nan upstream", lambda x: al.clip(x, 0.0, 1.0), lambda x: x.clamp(0.0, 1.0),
+     [-1.0, 0.5], [np.nan, 1.0]),
+    ("maximum, inf upstream", lambda x: al.maximum(x, 0.5),
+     lambda x: x.maximum(x.new_tensor(0.5)), [-1.0, 2.0], [np.inf, 1.0]),
+    ("logsumexp of 0-d", lambda x: al.logsumexp(x.reshape(()), axis=-1),
+     lambda x: x.reshape(()).logsumexp(dim=-1), [1.5], None),
+]
+
+
+@pytest.mark.parametrize(("ours", "theirs", "values", "upstream"),
+                         [pytest.param(*case[1:], id=case[0]) for case in TORCH_CASES])
+def test_edge_gradients_match_pytorch(ours, theirs, values, upstream):
+    torch = pytest.importorskip("torch")
+    expected = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    out = theirs(expected)
+    out.backward(None if upstream is None else torch.tensor(upstream, dtype=torch.float64))
+    np.testing.assert_array_equal(grad_of(ours, values, upstream), expected.grad.numpy())
+
+
+def test_linear_with_no_features_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    for n_in, n_out in [(0, 2), (3, 0)]:
+        x = torch.ones(4, n_in, dtype=torch.float64, requires_grad=True)
+        W = torch.ones(n_out, n_in, dtype=torch.float64, requires_grad=True)
+        b = torch.ones(n_out, dtype=torch.float64, requires_grad=True)
+        (torch.nn.functional.linear(x, W, b) * 2).sum().backward()
+        ours = [Tensor(np.ones(t.shape), requires_grad=True) for t in (x, W, b)]
+        (al.linear(*ours) * 2).sum().backward()
+        for mine, theirs in zip(ours, (x, W, b)):
+            np.testing.assert_array_equal(mine.grad, theirs.grad.numpy())
