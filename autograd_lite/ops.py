@@ -41,13 +41,16 @@ def array_module(x, *more):
         if kind is Tensor or isinstance(x, Tensor):
             return _this_module
         return backend.array_module(x)
-    values = (x,) + more
-    if builtins.any(isinstance(v, Tensor) for v in values):
-        return _this_module
-    for v in values:
-        if backend.is_array(v):
-            return backend.array_module(v)
-    return numpy
+    module = numpy
+    for value in (x,) + more:
+        kind = value.__class__
+        if kind is ndarray or kind is float or kind is int:
+            continue
+        if kind is Tensor or isinstance(value, Tensor):
+            return _this_module
+        if backend.is_array(value):
+            module = backend.array_module(value)
+    return module
 
 
 # ---- arithmetic -----------------------------------------------------------------------------
