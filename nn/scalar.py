@@ -18,18 +18,21 @@ and an MLP chains layers of such neurons, the last layer linear (no s), as in mi
     for p in model.parameters():
         p.data -= learning_rate * p.grad                                  # SGD
 
-Weights start uniform in [-1, 1], drawn from ``autograd_lite``'s default generator (or the one
-given), so ``autograd_lite.manual_seed(n)`` makes a model reproducible.
+Weights start uniform in [-1, 1], drawn one by one with ``random.uniform(-1, 1)`` from Python's
+``random`` module, in micrograd's order (layer by layer, neuron by neuron, input by input), so
+``random.seed(1337)`` gives micrograd's own initial weights and micrograd's demo reproduces its
+printed losses with only the imports changed. ``autograd_lite.manual_seed(n)`` seeds that
+generator too; ``generator=`` takes any object with ``uniform(low, high)``, such as a
+``random.Random`` or a NumPy ``Generator``.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
-
-import numpy
+from typing import Any
 
 from autograd_lite import Value, weighted_sum
-from autograd_lite.random import default_generator
 
 _ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
@@ -53,16 +56,17 @@ class Neuron(Module):
         nin: the number of inputs.
         nonlin: False makes the unit linear (j = j̄), as micrograd's last layer.
         activation: 'relu', 'tanh', 'sigmoid' or 'linear'.
-        generator: the NumPy generator the weights are drawn from.
+        generator: where the weights are drawn from: anything with ``uniform(low, high)``
+            (Python's ``random`` module by default, as in micrograd).
     """
 
     def __init__(self, nin: int, nonlin: bool = True, activation: str = "relu",
-                 generator: numpy.random.Generator | None = None) -> None:
+                 generator: Any = None) -> None:
         if activation not in _ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}; valid names: "
                              f"{', '.join(_ACTIVATIONS)}")
-        rng = generator if generator is not None else default_generator()
-        self.w = [Value(float(w), label="w") for w in rng.uniform(-1.0, 1.0, size=nin)]
+        rng = generator if generator is not None else random
+        self.w = [Value(float(rng.uniform(-1, 1)), label="w") for _ in range(nin)]
         self.b = Value(0.0, label="b")
         self.activation = activation if nonlin else "linear"
 
@@ -85,7 +89,7 @@ class Layer(Module):
     """``nout`` neurons that all read the same ``nin`` inputs."""
 
     def __init__(self, nin: int, nout: int, nonlin: bool = True, activation: str = "relu",
-                 generator: numpy.random.Generator | None = None) -> None:
+                 generator: Any = None) -> None:
         self.neurons = [Neuron(nin, nonlin, activation, generator) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
@@ -104,7 +108,7 @@ class MLP(Module):
     every layer but the last applies ``activation``, the last is linear (scores)."""
 
     def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu",
-                 generator: numpy.random.Generator | None = None) -> None:
+                 generator: Any = None) -> None:
         sizes = [nin, *nouts]
         self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1,
                              activation=activation, generator=generator)

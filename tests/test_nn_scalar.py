@@ -1,7 +1,10 @@
 """Tests of ``nn.scalar``: micrograd's Neuron, Layer and MLP over ``autograd_lite.Value``,
-including micrograd's two-moons demo (MLP(2, [16, 16, 1]), hinge loss + L2, SGD)."""
+including micrograd's two-moons demo notebook (MLP(2, [16, 16, 1]), hinge loss + L2, SGD), which
+must print micrograd's own losses."""
 
 from __future__ import annotations
+
+import random
 
 import numpy as np
 import pytest
@@ -9,20 +12,6 @@ import pytest
 import autograd_lite as al
 from autograd_lite import Value
 from nn.scalar import MLP, Layer, Neuron
-
-
-def make_moons(n, noise, rng):
-    """Two interleaving half circles, as ``sklearn.datasets.make_moons``; labels 0 and 1."""
-    try:
-        from sklearn.datasets import make_moons as sklearn_moons
-    except ImportError:
-        outer, inner = n // 2, n - n // 2
-        t_outer, t_inner = np.linspace(0, np.pi, outer), np.linspace(0, np.pi, inner)
-        X = np.vstack([np.c_[np.cos(t_outer), np.sin(t_outer)],
-                       np.c_[1 - np.cos(t_inner), 0.5 - np.sin(t_inner)]])
-        y = np.r_[np.zeros(outer, dtype=int), np.ones(inner, dtype=int)]
-        return X + rng.normal(scale=noise, size=X.shape), y
-    return sklearn_moons(n_samples=n, noise=noise, random_state=int(rng.integers(1 << 31)))
 
 
 def test_neuron_computes_its_weighted_sum_and_activation():
@@ -75,29 +64,108 @@ def test_zero_grad_and_backward(rng):
     assert all(p.grad == 0 for p in model.parameters())
 
 
-def test_micrograd_two_moons_demo_trains_on_the_scalar_engine():
-    rng = np.random.default_rng(1)
-    X, y = make_moons(100, 0.1, rng)
-    y = 2 * y - 1  # labels in {-1, +1} for the hinge loss
-    al.manual_seed(1337)
+# ---- micrograd compatibility: its demo notebook, with only the imports changed -------------------
+
+# What karpathy/micrograd's demo.ipynb prints for its 100 steps of gradient descent (seed 1337):
+# step: (total loss, accuracy). The notebook prints every step; these are the first, some middle
+# ones and the last.
+MICROGRAD_DEMO_PRINTS = {
+    0: (0.8958441028683222, 0.50),
+    1: (1.7235905336972022, 0.81),
+    2: (0.7429006313851131, 0.77),
+    10: (0.24507023853658053, 0.91),
+    50: (0.09875114765619622, 0.96),
+    98: (0.010978888332907229, 1.00),
+    99: (0.010978370135492717, 1.00),
+}
+
+
+def micrograd_demo_moons():
+    """The notebook's data: ``np.random.seed(1337)`` then ``make_moons(n_samples=100, noise=0.1)``.
+
+    scikit-learn's make_moons, written out: 50 points on each half circle, shuffled by a
+    permutation drawn from NumPy's global generator, then Gaussian noise from the same generator.
+    """
+    state = np.random.RandomState(1337)
+    t = np.linspace(0, np.pi, 50)
+    X = np.vstack([np.append(np.cos(t), 1 - np.cos(t)),
+                   np.append(np.sin(t), 1 - np.sin(t) - 0.5)]).T
+    y = np.hstack([np.zeros(50, dtype=np.intp), np.ones(50, dtype=np.intp)])
+    order = np.arange(100)
+    state.shuffle(order)
+    X, y = X[order], y[order]
+    X += state.normal(scale=0.1, size=X.shape)
+    return X, y * 2 - 1  # labels -1 or 1
+
+
+def test_the_moons_above_are_scikit_learns():
+    datasets = pytest.importorskip("sklearn.datasets")
+    np.random.seed(1337)
+    X, y = datasets.make_moons(n_samples=100, noise=0.1)
+    ours_X, ours_y = micrograd_demo_moons()
+    np.testing.assert_array_equal(ours_X, X)
+    np.testing.assert_array_equal(ours_y, y * 2 - 1)
+
+
+def test_weights_are_drawn_as_micrograd_draws_them():
+    random.seed(1337)
     model = MLP(2, [16, 16, 1])
+    draws = random.Random(1337)
+    # micrograd: per layer, per neuron, one random.uniform(-1, 1) per input; the bias starts at 0
+    expected = []
+    for nin, nout in ((2, 16), (16, 16), (16, 1)):
+        for _ in range(nout):
+            expected += [draws.uniform(-1, 1) for _ in range(nin)] + [0.0]
+    assert [p.data for p in model.parameters()] == expected
+
+
+def test_manual_seed_also_seeds_the_scalar_weights():
+    al.manual_seed(1337)
+    seeded = [p.data for p in MLP(2, [4, 1]).parameters()]
+    random.seed(1337)
+    assert [p.data for p in MLP(2, [4, 1]).parameters()] == seeded
+    al.manual_seed(1338)
+    assert [p.data for p in MLP(2, [4, 1]).parameters()] != seeded
+
+
+def test_an_explicit_generator_is_used_instead_of_python_random():
+    random.seed(0)
+    a = [p.data for p in MLP(2, [3, 1], generator=random.Random(7)).parameters()]
+    b = [p.data for p in MLP(2, [3, 1], generator=random.Random(7)).parameters()]
+    c = [p.data for p in MLP(2, [3, 1], generator=np.random.default_rng(7)).parameters()]
+    assert a == b != c
+    assert random.random() == random.Random(0).random()  # the global generator was not touched
+
+
+@pytest.mark.slow
+def test_micrograd_demo_notebook_prints_the_same_losses():
+    """The notebook's cells, ``from micrograd...`` replaced by autograd_lite and nn.scalar."""
+    X, y = micrograd_demo_moons()
+    random.seed(1337)
+    model = MLP(2, [16, 16, 1])
+    assert len(model.parameters()) == 337
 
     def loss():
-        scores = [model([Value(a), Value(b)]) for a, b in X]
-        hinge = sum((1 + -yi * si).relu() for yi, si in zip(y, scores, strict=True)) / len(y)
-        l2 = 1e-4 * sum(p * p for p in model.parameters())
-        accuracy = np.mean([(yi > 0) == (si.data > 0) for yi, si in zip(y, scores, strict=True)])
-        return hinge + l2, accuracy
+        inputs = [list(map(Value, xrow)) for xrow in X]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        alpha = 1e-4
+        reg_loss = alpha * sum(p * p for p in model.parameters())
+        total_loss = data_loss + reg_loss
+        accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(y, scores)]
+        return total_loss, sum(accuracy) / len(accuracy)
 
-    first, _ = loss()
-    steps = 20
-    for k in range(steps):
-        total, accuracy = loss()
+    printed = {}
+    for k in range(100):
+        total_loss, acc = loss()
         model.zero_grad()
-        total.backward()
+        total_loss.backward()
         learning_rate = 1.0 - 0.9 * k / 100
         for p in model.parameters():
             p.data -= learning_rate * p.grad
-    total, accuracy = loss()
-    assert total.data < 0.5 * first.data
-    assert accuracy >= 0.9
+        printed[k] = (total_loss.data, acc)
+    for k, (expected_loss, expected_accuracy) in MICROGRAD_DEMO_PRINTS.items():
+        # the same operations in the same order: equal up to the last bit or two
+        assert printed[k][0] == pytest.approx(expected_loss, rel=1e-13, abs=0), f"step {k}"
+        assert printed[k][1] == expected_accuracy, f"step {k}"
