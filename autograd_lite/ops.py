@@ -495,6 +495,7 @@ def _expand(x, *, shape):
 def getitem(x, *, index):
     """x[index] with ints, slices, None, Ellipsis, integer arrays or boolean masks.
     ∂/∂x: zeros with g added at the indexed places (repeated indices add up)."""
+    backend.check_index(x, index)
     shape = x.shape
     return x[index], (lambda g: unindex(g, shape, index),)
 

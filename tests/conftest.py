@@ -2,12 +2,16 @@
 
 * ``rng``: a seeded NumPy generator, so every test draws the same numbers on every run.
 * ``without_cupy``: makes ``import cupy`` fail, to test what a machine without CuPy sees.
+* ``cupy``: the GPU tests' CuPy, once as the stand-in (``cupy_standin.py``, NumPy pretending
+  to be a GPU: runs everywhere) and once as the real CuPy (marked ``gpu``: runs where CuPy sees
+  a CUDA device, skipped elsewhere).
 """
 
 from __future__ import annotations
 
 import sys
 
+import cupy_standin
 import numpy as np
 import pytest
 
@@ -23,4 +27,32 @@ def without_cupy(monkeypatch):
     import autograd_lite.backend as backend
 
     monkeypatch.setattr(backend, "_cupy", None)
+    monkeypatch.setattr(backend, "_device_count", 0)
     monkeypatch.setitem(sys.modules, "cupy", None)  # `import cupy` now raises ImportError
+
+
+def cuda_available() -> bool:
+    """Whether the real CuPy imports and sees a CUDA device (never raises)."""
+    try:
+        import cupy
+
+        return cupy.cuda.runtime.getDeviceCount() > 0
+    except Exception:  # no CuPy, no driver, no device: CUDA's errors share no base class
+        return False
+
+
+@pytest.fixture(params=[
+    pytest.param("stand-in", id="cupy-standin"),
+    pytest.param("cupy", id="cupy", marks=[
+        pytest.mark.gpu,
+        pytest.mark.skipif(not cuda_available(), reason="needs CuPy and a CUDA device"),
+    ]),
+])
+def cupy(request, monkeypatch):
+    """The cupy module the test runs against: the stand-in, or the real one."""
+    if request.param == "stand-in":
+        cupy_standin.install(monkeypatch)
+        return cupy_standin
+    import cupy as real
+
+    return real

@@ -1,12 +1,14 @@
 """The Tensor engine on a CUDA GPU (CuPy), compared with the same computation on the CPU.
 
-Every test here is marked ``gpu`` and skipped unless CuPy imports and sees a CUDA device; the
-check never raises on a machine without CuPy. (What a machine *without* CuPy sees when it asks
-for device='cuda' is tested in ``test_tensor_basics.py``.)
+Every test runs twice (the ``cupy`` fixture of conftest.py): against the CuPy stand-in, NumPy
+arrays that refuse to mix with NumPy's as CuPy's do, on every machine; and against the real
+CuPy, marked ``gpu`` and skipped unless CuPy sees a CUDA device. (What a machine *without* CuPy
+sees when it asks for device='cuda' is tested in ``test_tensor_basics.py``.)
 
 * the key ops, forward and backward, on device='cuda' against the CPU in float64;
 * ``.to('cuda')`` / ``.to('cpu')``: gradients flow back across devices, each to its own device;
 * mixing devices in one op is an error that names both devices;
+* CuPy arrays are recognised from their first use, and out-of-range indices are errors;
 * device-side ``gradcheck``, ``grad`` and ``detect_anomaly``.
 """
 
@@ -18,20 +20,7 @@ import pytest
 import autograd_lite as al
 from autograd_lite import Tensor
 
-
-def _cuda_available() -> bool:
-    try:
-        import cupy
-
-        return cupy.cuda.runtime.getDeviceCount() > 0
-    except Exception:  # no CuPy, no driver, no device: CUDA's errors share no base class
-        return False
-
-
-pytestmark = [
-    pytest.mark.gpu,
-    pytest.mark.skipif(not _cuda_available(), reason="needs CuPy and a CUDA device"),
-]
+pytestmark = pytest.mark.usefixtures("cupy")
 
 
 def host(array):
@@ -215,6 +204,62 @@ def test_mixing_devices_in_one_op_names_both_devices(combine):
 def test_a_numpy_constant_with_a_gpu_tensor_is_a_device_error():
     with pytest.raises(ValueError, match="cuda:0"):
         Tensor(np.ones(3), device="cuda") * np.ones(3)
+
+
+# ---- CuPy arrays from the user, indices, several GPUs ------------------------------------------
+
+
+def test_a_cupy_array_is_recognised_on_first_use(cupy):
+    """The user's own CuPy array as the very first GPU use, before any device='cuda'."""
+    x = Tensor(cupy.arange(3, dtype=cupy.float32), requires_grad=True)
+    assert x.device == "cuda:0"
+    y = al.exp(x) * cupy.ones(3, dtype=cupy.float32)  # a CuPy array as an operand, too
+    assert y.device == "cuda:0"
+    y.sum().backward()
+    np.testing.assert_allclose(host(x.grad), np.exp([0.0, 1.0, 2.0]), rtol=1e-6)
+
+
+def test_a_cupy_array_with_a_cpu_tensor_is_a_device_error(cupy):
+    with pytest.raises(ValueError, match="cpu and cuda:0"):
+        Tensor(np.ones(3)) + cupy.ones(3)
+
+
+@pytest.mark.parametrize("index", [[0, 5], (slice(None), [4, -4]), (Ellipsis, [-5])],
+                         ids=["rows", "columns", "ellipsis"])
+def test_an_index_out_of_range_on_gpu_is_an_index_error(index):
+    """CuPy wraps such indices around; the engine refuses them as NumPy does."""
+    x = Tensor(np.arange(12.0).reshape(3, 4), device="cuda", requires_grad=True)
+    with pytest.raises(IndexError, match="out of bounds"):
+        x[index]
+
+
+def test_indices_in_range_on_gpu_including_negative_ones():
+    x = Tensor(np.arange(12.0).reshape(3, 4), device="cuda")
+    np.testing.assert_array_equal(host(x[[-3, 2]].data), [[0, 1, 2, 3], [8, 9, 10, 11]])
+    np.testing.assert_array_equal(host(x[..., [-1, 0]].data), [[3, 0], [7, 4], [11, 8]])
+    np.testing.assert_array_equal(host(x[None, 1, [3]].data), [[7]])
+
+
+def test_a_device_that_does_not_exist_is_named(cupy):
+    count = cupy.cuda.runtime.getDeviceCount()
+    with pytest.raises(ValueError, match=f"'cuda:{count}' does not exist"):
+        Tensor([1.0], device=f"cuda:{count}")
+
+
+def test_a_gpu_that_is_not_current_is_refused_with_how_to_make_it_current(cupy):
+    if cupy.cuda.runtime.getDeviceCount() < 2:
+        pytest.skip("needs two GPUs")
+    with pytest.raises(ValueError, match=r"not CuPy's current device \(cuda:0\).*Device\(1\)"):
+        Tensor([1.0], device="cuda:1")
+    x = Tensor(np.array([1.0, 2.0]), device="cuda", requires_grad=True)
+    with cupy.cuda.Device(1):
+        y = x.to("cuda:1")  # a copy onto GPU 1, not the same array under a new name
+        assert y.device == "cuda:1" and y.data.device.id == 1
+        z = (y * y).sum()
+        assert z.device == "cuda:1"
+    assert x.device == "cuda:0"
+    with pytest.raises(ValueError, match="cuda:0 and cuda:1"):
+        x + y
 
 
 # ---- gradcheck, grad and detect_anomaly on the GPU -----------------------------------------------
