@@ -173,9 +173,19 @@ class Module(TrainingMixin):
     def to(self, device: str) -> Module:
         """Move every parameter to ``device`` ('cpu', 'cuda', 'cuda:N'), in place; returns self.
 
-        Move a model before making its optimizer: the optimizer's state stays where it was made.
+        An optimizer's state follows the parameters at its next step. A model whose weights
+        are not made yet (layers without ``input_shape``, never called) cannot move to a GPU:
+        there is nothing to move yet, and ``fit`` would make them on the CPU.
         """
         device = backend.normalize_device(device)
+        unbuilt = [name for name, (_, _, _, exists) in self._expected_state().items()
+                   if not exists]
+        if unbuilt and device != "cpu":
+            raise ValueError(
+                f"this model is not built yet ({', '.join(unbuilt)} do not exist), so nothing "
+                f"would move to {device}: give its first layer input_shape=..., or call it once "
+                f"on a batch that lives on {device}, which builds it there"
+            )
         for parameter in self.parameters():
             parameter.data = backend.to_device(parameter.data, device)
             parameter.grad = None

@@ -14,7 +14,8 @@ A typical loop:
         optimizer.step()
 
 Updating in place means that a graph kept with ``retain_graph=True`` across a step sees the new
-weights (PyTorch would refuse to go back through it).
+weights (PyTorch would refuse to go back through it). An optimizer's state (momentum buffers,
+Adam's moments) follows its parameters when a model moves between the CPU and a GPU.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from autograd_lite import Tensor
+from autograd_lite import Tensor, backend
 from autograd_lite.backend import array_module
 
 
@@ -75,6 +76,14 @@ class Optimizer:
         raise NotImplementedError
 
 
+def _beside(state: Any, parameter: Any) -> Any:
+    """An optimizer's ``state`` array on the device of its ``parameter``'s array: moved there if
+    the model moved (CPU and GPU arrays are of different classes) since the state was made."""
+    if state.__class__ is parameter.__class__:
+        return state
+    return backend.to_device(state, backend.device_of(parameter))
+
+
 class SGD(Optimizer):
     """Stochastic gradient descent, with PyTorch's ``torch.optim.SGD`` rule. For each θ:
 
@@ -123,6 +132,7 @@ class SGD(Optimizer):
                 if buffer is None:
                     buffer = self.momentum_buffers[i] = g.copy()
                 else:
+                    buffer = self.momentum_buffers[i] = _beside(buffer, g)
                     buffer *= mu
                     buffer += (1 - self.dampening) * g if self.dampening else g
                 g = g + mu * buffer if self.nesterov else buffer
@@ -183,6 +193,9 @@ class Adam(Optimizer):
                 xp = array_module(p.data)
                 m = self.first_moments[i] = xp.zeros_like(p.data)
                 v = self.second_moments[i] = xp.zeros_like(p.data)
+            elif m.__class__ is not p.data.__class__:
+                m = self.first_moments[i] = _beside(m, p.data)
+                v = self.second_moments[i] = _beside(v, p.data)
             t = self.steps[i] = self.steps[i] + 1
             m *= beta1
             m += (1 - beta1) * g
