@@ -23,8 +23,9 @@ _cupy = None  # the cupy module once loaded (by us or by the user); stays None o
 _device_count = 0  # the GPUs CuPy sees, counted the first time one is asked for
 
 CUPY_INSTALL_HINT = (
-    "install CuPy with `pip install autograd-lite[gpu]` (CUDA 12; `[gpu-cuda13]` for CUDA 13) "
-    "on a machine with an NVIDIA GPU and its driver"
+    "on a machine with an NVIDIA GPU and its driver, install the CuPy of its CUDA version: "
+    "`pip install cupy-cuda12x` (CUDA 12) or `pip install cupy-cuda13x` (CUDA 13), or from a "
+    "clone of autograd-lite `pip install -e \".[gpu]\"` or `\".[gpu-cuda13]\"`"
 )
 
 

@@ -11,6 +11,7 @@ Workloads:
     W2 ``chain_problem``: a chain of elementwise ops (add, mul, tanh, repeating) on 4x4 tensors.
     W3 ``moons_problem``: micrograd's demo, an MLP 2-16-16-1 with a hinge loss on two moons.
     W4 ``depth_problem``: a chain of scalar ops y = y + a, y = y * m, ... a million long.
+    W6 is W1's ``mlp_problem`` with every array on the GPU.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import numpy
 
 SEED = 0
 MLP_SIZES = (784, 256, 256, 10)
-GPU_MLP_SIZES = (784, 1024, 1024, 10)
 LEARNING_RATE = 0.01
 CHAIN_OPS = ("add", "mul", "tanh")  # op i of the W2 chain is CHAIN_OPS[i % 3]
 
@@ -156,10 +156,8 @@ def depth_problem(n_ops: int) -> DepthProblem:
 
 def make(workload: str, params: dict):
     """The problem of ``workload`` ('mlp', 'gpu_mlp', 'chain', 'moons', 'depth') for ``params``."""
-    if workload == "mlp":
+    if workload in ("mlp", "gpu_mlp"):
         return mlp_problem(params["batch"], sizes=tuple(params.get("sizes", MLP_SIZES)))
-    if workload == "gpu_mlp":
-        return mlp_problem(params["batch"], sizes=tuple(params.get("sizes", GPU_MLP_SIZES)))
     if workload == "chain":
         return chain_problem(params.get("n_ops", 100))
     if workload == "moons":

@@ -12,6 +12,11 @@ from .engines import BY_NAME, ENGINES, FLOOR, OURS
 from .timing import paired_ratio
 
 ANALYSIS = Path(__file__).with_name("ANALYSIS.md")
+GPU_BEGIN, GPU_END = "<!-- gpu:begin -->", "<!-- gpu:end -->"
+GPU_NOT_RUN = ("## On a GPU: `python -m benchmarks gpu`\n\n"
+               "Not run yet: no machine with a GPU has been available to this project. On one, "
+               "`python -m benchmarks gpu` runs the GPU tests on CuPy and W6 (W1's step on the "
+               "GPU against PyTorch CUDA) and writes its figures here.")
 ENGINE_ORDER = [*OURS, "lite_ops", "numpy", "python"] + [
     s.name for s in ENGINES if s.name not in (*OURS, "lite_ops", "numpy", "python")]
 
@@ -226,6 +231,24 @@ def results_markdown(run) -> str:
     if ANALYSIS.exists():
         sections += [ANALYSIS.read_text().strip(), ""]
     return "\n".join(sections)
+
+
+def replace_gpu_section(text: str, section: str) -> str:
+    """``text`` (a RESULTS.md) with its GPU section, written by ``python -m benchmarks gpu``,
+    replaced by ``section``, or with ``section`` appended when it has none."""
+    block = f"{GPU_BEGIN}\n{section.strip()}\n{GPU_END}"
+    start, end = text.find(GPU_BEGIN), text.find(GPU_END)
+    if start >= 0 and end > start:
+        return text[:start] + block + text[end + len(GPU_END):]
+    return text.rstrip("\n") + "\n\n" + block + "\n"
+
+
+def gpu_section(text: str) -> str:
+    """The GPU section of ``text`` (a RESULTS.md), or the note that it was never run."""
+    start, end = text.find(GPU_BEGIN), text.find(GPU_END)
+    if start >= 0 and end > start:
+        return text[start + len(GPU_BEGIN):end].strip()
+    return GPU_NOT_RUN
 
 
 def from_json(text: str):

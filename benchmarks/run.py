@@ -3,6 +3,7 @@
     python -m benchmarks              the full run (under 10 minutes on 2 cores): RESULTS.md
     python -m benchmarks --quick      fewer repetitions, 1 thread (under 2 minutes)
     python -m benchmarks --check      only the correctness checks, no timing
+    python -m benchmarks gpu          on a machine with a GPU: its tests and W6 (``gpu.py``)
 
 The steps: start one worker process per engine (``processes.py``), check that all engines
 compute the same loss and gradients (``checks.py``), time each case with the engines taking
@@ -260,13 +261,25 @@ def run_benchmark(args, argv, specs, missing, extra_env) -> Run:
     return run
 
 
+def write_results(out: Path, run: Run) -> None:
+    """Write ``out`` for ``run``, keeping the GPU section that ``python -m benchmarks gpu``
+    wrote there (it is measured on another machine, by another command)."""
+    old = out.read_text() if out.exists() else ""
+    out.write_text(report.replace_gpu_section(report.results_markdown(run),
+                                              report.gpu_section(old)))
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["gpu"]:
+        from benchmarks import gpu
+
+        return gpu.main(argv[1:])
     args = parse_args(argv)
     if args.render:
         run = report.from_json(Path(args.render).read_text())
         out = Path(args.out) if args.out else Path(args.render).with_suffix(".md")
-        out.write_text(report.results_markdown(run))
+        write_results(out, run)
         print(f"Written: {out}")
         return 0
     specs, missing = select_engines(args.engines)
@@ -280,7 +293,7 @@ def main(argv=None) -> int:
     default_out = HERE / ("results-quick.md" if args.quick else "RESULTS.md")
     out = Path(args.out) if args.out else default_out
     json_path = Path(args.json) if args.json else out.with_suffix(".json")
-    out.write_text(report.results_markdown(run))
+    write_results(out, run)
     json_path.write_text(report.to_json(run))
     print(report.results_table(run))
     print()

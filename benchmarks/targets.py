@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .plan import GPU_BATCHES
 from .timing import paired_ratio
 
 
@@ -118,13 +119,20 @@ def evaluate(cases: list, memory: dict | None, gpu_skipped: str | None) -> list[
             targets.append(Target(issue, "W5: peak RSS ≤ 1.25× the NumPy-by-hand process",
                                   _fmt(ratio), _judge(ratio, 1.25), ("W5", "lite")))
 
-    # W6: the GPU, against PyTorch CUDA.
-    case, results = _find(cases, "W6")
-    if case is not None:
-        ratio = _ratio(results, "lite", "torch")
-        targets.append(Target("#7", "W6: ≤ 1.3× PyTorch CUDA eager", _fmt(ratio),
-                              _judge(ratio, 1.3), (case.key, "lite"), ("lite", case.key)))
-    else:
-        targets.append(Target("#7", "W6: ≤ 1.3× PyTorch CUDA eager",
-                              f"not run: {gpu_skipped or 'no GPU'}", None))
+    targets.append(w6_target(cases, gpu_skipped))
     return targets
+
+
+def w6_target(cases: list, gpu_skipped: str | None) -> Target:
+    """W6, the GPU against PyTorch CUDA, judged at the largest batch, where the GPU is busy."""
+    what = f"W6 at batch {GPU_BATCHES[-1]}: ≤ 1.3× PyTorch CUDA eager"
+    case, results = _find(cases, "W6", batch=GPU_BATCHES[-1])
+    if case is None:
+        return Target("#7", what, f"not run: {gpu_skipped or 'no GPU'}", None)
+    torch = results.get("torch")
+    if torch is None or not torch.ok:
+        reason = "not installed" if torch is None else torch.status
+        return Target("#7", what, f"not judged: PyTorch CUDA {reason}", None)
+    ratio = _ratio(results, "lite", "torch")
+    return Target("#7", what, _fmt(ratio), _judge(ratio, 1.3), (case.key, "lite"),
+                  ("lite", case.key))

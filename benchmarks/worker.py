@@ -36,7 +36,7 @@ import time
 import traceback
 import tracemalloc
 
-from . import problems
+from . import problems, standin
 from .engines import get as get_engine
 
 
@@ -222,6 +222,7 @@ def main(argv=None) -> None:
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr
+    standin.install_if_asked()
     try:
         worker = Worker(args.engine, args.threads)
     except Exception as error:

@@ -97,6 +97,8 @@ runtime = types.SimpleNamespace(
     getDeviceCount=_get_device_count,
     getDevice=_current_device,
     getDeviceProperties=_get_device_properties,
+    runtimeGetVersion=lambda: 0,
+    driverGetVersion=lambda: 0,
     CUDARuntimeError=CUDARuntimeError,
 )
 cuda = types.SimpleNamespace(Device=Device, runtime=runtime)

@@ -6,6 +6,8 @@ The engines run in their own processes, as in ``python -m benchmarks --check``.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from benchmarks import checks, plan, problems, run
@@ -66,6 +68,11 @@ def test_compare_flags_a_wrong_gradient():
     assert not checks.compare(wrong, reference, 1e-4)[0]
 
 
+MACHINE = {"date": "today", "cpu": "cpu", "logical_cpus": 2, "usable_cpus": 2, "memory_gib": 1,
+           "os": "os", "python": "3", "numpy": {"version": "2"}, "blas_env": {},
+           "load_average_at_start": [0, 0, 0]}
+
+
 def _measured(name, samples):
     m = Measurement(name, samples=list(samples), blocks=list(samples))
     m.finish()
@@ -96,10 +103,7 @@ def test_the_report_renders_and_survives_a_round_trip_through_json():
                "torch": Measurement("torch", status="fails: RuntimeError: boom")}
     memory = {"lite": MemoryResult("lite", peak_rss_kib=[2048], rss_before_kib=[1024]),
               "numpy": MemoryResult("numpy", peak_rss_kib=[2000], rss_before_kib=[1000])}
-    machine = {"date": "today", "cpu": "cpu", "logical_cpus": 2, "usable_cpus": 2,
-               "memory_gib": 1, "os": "os", "python": "3", "numpy": {"version": "2"},
-               "blas_env": {}, "load_average_at_start": [0, 0, 0]}
-    run_ = run.Run(command="python -m benchmarks", quick=False, machine=machine,
+    run_ = run.Run(command="python -m benchmarks", quick=False, machine=MACHINE,
                    cases=[(case, results)], memory=memory, memory_case=MemoryCase(),
                    gpu_skipped="no GPU")
     run_.targets = targets.evaluate(run_.cases, run_.memory, run_.gpu_skipped)
@@ -109,3 +113,94 @@ def test_the_report_renders_and_survives_a_round_trip_through_json():
         in text
     assert "fails: RuntimeError: boom" in text
     assert report.results_markdown(report.from_json(report.to_json(run_))) == text
+
+
+# ---- the GPU check: python -m benchmarks gpu ----------------------------------------------------
+
+
+def test_w6_is_the_w1_step_on_the_gpu_at_three_batch_sizes():
+    cases = plan.gpu_cases(reps=3, block_seconds=0.1)
+    assert [c.params["batch"] for c in cases] == [128, 512, 2048]
+    assert {c.workload for c in cases} == {"gpu_mlp"}
+    problem = problems.make("gpu_mlp", cases[0].params)
+    assert tuple(w.shape[1] for w in problem.weights) + (problem.weights[-1].shape[0],) == \
+        problems.MLP_SIZES
+    assert problem.x.dtype == "float32"
+
+
+def test_the_w6_target_is_judged_at_batch_2048_against_pytorch():
+    from benchmarks import targets
+
+    cases = plan.gpu_cases(reps=3, block_seconds=0.1)
+    fast = {"lite": _measured("lite", [1.2, 1.2, 1.2]), "numpy": _measured("numpy", [1, 1, 1]),
+            "torch": _measured("torch", [1.0, 1.0, 1.0])}
+    slow = {**fast, "lite": _measured("lite", [2.0, 2.0, 2.0])}
+    measured = [(cases[0], slow), (cases[1], slow), (cases[2], fast)]
+    target = targets.w6_target(measured, None)
+    assert "batch 2048" in target.what and target.met is True and target.measured == "1.200×"
+    without_torch = [(case, {k: v for k, v in r.items() if k != "torch"}) for case, r in measured]
+    assert targets.w6_target(without_torch, None).met is None
+    assert "not judged" in targets.w6_target(without_torch, None).measured
+    assert targets.w6_target([], "no CUDA device").measured == "not run: no CUDA device"
+
+
+def test_the_gpu_section_is_replaced_and_kept_when_the_rest_is_rewritten(tmp_path):
+    from benchmarks import report
+
+    text = "# Results\n\nthe CPU run\n"
+    once = report.replace_gpu_section(text, "## GPU\n\nfirst")
+    twice = report.replace_gpu_section(once, "## GPU\n\nsecond")
+    assert twice.count(report.GPU_BEGIN) == 1 and "first" not in twice and "second" in twice
+    assert twice.startswith(text)
+    assert report.gpu_section(twice) == "## GPU\n\nsecond"
+    assert report.gpu_section(text) == report.GPU_NOT_RUN
+    out = tmp_path / "RESULTS.md"
+    out.write_text(twice)
+    run.write_results(out, run.Run(command="python -m benchmarks", quick=False, machine=MACHINE))
+    assert report.gpu_section(out.read_text()) == "## GPU\n\nsecond"
+    assert "# Benchmark results" in out.read_text()
+
+
+def test_the_gpu_check_without_a_gpu_stops_at_once_saying_why(without_cupy, capsys, tmp_path):
+    from benchmarks import gpu
+
+    out = tmp_path / "RESULTS.md"
+    assert gpu.main(["--out", str(out)]) == 2
+    message = capsys.readouterr().err
+    assert "cannot run here" in message and "CuPy" in message and "pip install" in message
+    assert not out.exists()
+
+
+def test_a_dry_run_needs_its_own_output_file(capsys):
+    from benchmarks import gpu
+
+    assert gpu.main(["--dry-run-on-standin"]) == 2
+    assert "--out" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_gpu_check_runs_end_to_end_on_the_cupy_standin(tmp_path):
+    """Every step of ``python -m benchmarks gpu`` (tests, checks, timing, the section in
+    RESULTS.md), with CuPy replaced by the test suite's stand-in."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from benchmarks import report
+
+    results = Path(run.__file__).with_name("RESULTS.md").read_text()
+    out = tmp_path / "RESULTS.md"
+    out.write_text(results)
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "gpu", "--dry-run-on-standin",
+                           "--out", str(out)], cwd=Path(run.__file__).parent.parent,
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    text = out.read_text()
+    assert text.split(report.GPU_BEGIN)[0] == results.split(report.GPU_BEGIN)[0]
+    section = report.gpu_section(text)
+    assert "Dry run on the CuPy stand-in" in section.splitlines()[2]
+    assert re.search(r"GPU tests .*: \d+ passed", section)
+    for batch in (128, 512, 2048):
+        assert re.search(rf"^\| {batch} \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|", section,
+                         re.MULTILINE), section
+    assert "autograd_lite (CuPy): agrees" in section

@@ -19,6 +19,7 @@ def setup(threads: int) -> dict:
     torch.set_num_interop_threads(threads)
     return {
         "torch": torch.__version__,
+        "cuda": torch.version.cuda,  # None for a build without CUDA
         "num_threads": torch.get_num_threads(),
         "num_interop_threads": torch.get_num_interop_threads(),
         "config": torch.__config__.show(),
