@@ -255,3 +255,22 @@ def test_save_weights_of_a_gpu_model_and_load_them_anywhere(tmp_path):
         np.testing.assert_array_equal(cpu.state_dict()[name], value)
         np.testing.assert_array_equal(other_gpu.state_dict()[name], value)
     assert all(is_on_gpu(p.data) for p in other_gpu.parameters())
+
+
+# ---- the README's example ---------------------------------------------------------------------
+
+
+def test_the_readmes_gpu_example_runs_as_written(tmp_path, monkeypatch, capsys):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## On a GPU"):readme.index("## Examples")]
+    (code,) = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
+    printed = capsys.readouterr().out.splitlines()
+    assert "cuda:0" in printed[0] and "ndarray" in printed[0]
+    assert printed[1] == "cpu (10, 784)"
+    with np.load(tmp_path / "weights.npz") as weights:
+        assert weights["layers.0.weight"].shape == (64, 784)
