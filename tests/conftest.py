@@ -5,10 +5,15 @@
 * ``cupy``: the GPU tests' CuPy, once as the stand-in (``cupy_standin.py``, NumPy pretending
   to be a GPU: runs everywhere) and once as the real CuPy (marked ``gpu``: runs where CuPy sees
   a CUDA device, skipped elsewhere).
+
+In CI (the environment variable CI set, as .ci/run does), a test marked ``render`` or
+``browser`` that would skip fails instead: a missing Graphviz or Chromium must not turn the
+drawing tests off unnoticed.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import cupy_standin
@@ -56,3 +61,21 @@ def cupy(request, monkeypatch):
     import cupy as real
 
     return real
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and in_ci() and (item.get_closest_marker("render")
+                                       or item.get_closest_marker("browser")):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        reason = str(reason).removeprefix("Skipped: ")
+        report.outcome = "failed"
+        report.longrepr = (f"CI is set, so this drawing test may not skip, but it would: "
+                           f"{reason}. The README's test command (run by .ci/run) installs "
+                           "graphviz and chromium.")
