@@ -51,28 +51,28 @@ def cupy():
     return _cupy
 
 
-def _loaded_cupy():
-    """The cupy module if anyone has imported it, else None (without importing it)."""
-    global _cupy
-    if _cupy is None:
-        _cupy = sys.modules.get("cupy")
-    return _cupy
-
-
 def is_array(x) -> bool:
     """Whether ``x`` is a NumPy array or a CuPy array."""
+    global _cupy
     if isinstance(x, numpy.ndarray):
         return True
-    cp = _loaded_cupy()
-    return cp is not None and isinstance(x, cp.ndarray)
+    cp = _cupy if _cupy is not None else sys.modules.get("cupy")  # imported by anyone
+    if cp is not None and isinstance(x, cp.ndarray):
+        _cupy = cp
+        return True
+    return False
 
 
 def array_module(x):
     """``numpy`` for a NumPy array (or anything on the CPU), ``cupy`` for a CuPy array."""
+    global _cupy
     if type(x) is numpy.ndarray:
         return numpy
-    cp = _loaded_cupy()
-    return cp if cp is not None and isinstance(x, cp.ndarray) else numpy
+    cp = _cupy if _cupy is not None else sys.modules.get("cupy")
+    if cp is not None and isinstance(x, cp.ndarray):
+        _cupy = cp
+        return cp
+    return numpy
 
 
 def device_of(array) -> str:
