@@ -16,17 +16,112 @@ A typical loop:
 Updating in place means that a graph kept with ``retain_graph=True`` across a step sees the new
 weights (PyTorch would refuse to go back through it). An optimizer's state (momentum buffers,
 Adam's moments) follows its parameters when a model moves between the CPU and a GPU.
+
+The settings (``lr``, ``momentum``, ``betas``, ...) are checked whenever they are set, in the
+constructor and afterwards: ``optimizer.lr = -5`` or ``optimizer.betas = (0.9, float('nan'))``
+raises at once, naming the setting, instead of quietly ruining the next step.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from autograd_lite import Tensor, backend
 from autograd_lite.backend import array_module
 
+# ---- settings checked when they are set ------------------------------------------------------
+
+class Setting:
+    """An optimizer's setting, checked each time it is assigned (``opt.lr = -5`` raises).
+
+    ``check(value)`` returns the value to keep, or raises a TypeError or ValueError that says
+    what the value must be; the message is prefixed with the optimizer and the setting's name.
+    After a change, the optimizer's ``_check_settings()`` may refuse a combination (Nesterov
+    without momentum): the previous value is then restored.
+    """
+
+    def __init__(self, check: Callable[[Any], Any]) -> None:
+        self.check = check
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, optimizer: Any, owner: type | None = None) -> Any:
+        if optimizer is None:
+            return self
+        return optimizer.__dict__[self.name]
+
+    def __set__(self, optimizer: Any, value: Any) -> None:
+        try:
+            checked = self.check(value)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{type(optimizer).__name__}: {self.name} {error}") from None
+        settings = optimizer.__dict__
+        missing = object()
+        previous = settings.get(self.name, missing)
+        settings[self.name] = checked
+        try:
+            optimizer._check_settings()
+        except ValueError:
+            if previous is missing:
+                del settings[self.name]
+            else:
+                settings[self.name] = previous
+            raise
+
+
+def _real(value: Any) -> float:
+    """``value`` as a finite float; bools, strings and arrays are refused."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"must be a real number, got {value!r} ({type(value).__name__})")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"must be a finite number, got {number}")
+    return number
+
+
+def number_in(low: float, high: float = math.inf, *, low_open: bool = False,
+              high_open: bool = False) -> Callable[[Any], float]:
+    """A check for a finite number within [low, high] (an end is excluded if ``_open``)."""
+    if high == math.inf:
+        wanted = f"{'>' if low_open else '>='} {low:g}"
+    else:
+        wanted = f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+
+    def check(value: Any) -> float:
+        number = _real(value)
+        if number < low or number > high or (low_open and number == low) or \
+                (high_open and number == high):
+            raise ValueError(f"must be {wanted}, got {value!r}")
+        return number
+
+    return check
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"must be True or False, got {value!r}")
+    return value
+
+
+def _betas(value: Any) -> tuple[float, float]:
+    """Adam's (β₁, β₂), each in [0, 1): β = 1 would never forget, and makes 1 - βᵗ zero."""
+    try:
+        beta1, beta2 = value
+    except (TypeError, ValueError):
+        raise TypeError(f"must be a pair (beta1, beta2), got {value!r}") from None
+    unit = number_in(0.0, 1.0, high_open=True)
+    try:
+        return unit(beta1), unit(beta2)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"{error} (betas={value!r})") from None
+
+
+# ---- optimizers -------------------------------------------------------------------------------
 
 class Optimizer:
     """The parameter list, ``zero_grad`` and the learning rate shared by every optimizer.
@@ -35,10 +130,10 @@ class Optimizer:
     then attaches the model's parameters.
     """
 
+    lr = Setting(number_in(0.0))
+
     def __init__(self, params: Iterable[Tensor] | None, lr: float) -> None:
-        if lr < 0:
-            raise ValueError(f"the learning rate must be >= 0, got {lr}")
-        self.lr = float(lr)
+        self.lr = lr
         self.params: list[Tensor] = []
         if params is not None:
             self.add_params(params)
@@ -50,7 +145,10 @@ class Optimizer:
 
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
-        self.lr = float(value)
+        self.lr = value
+
+    def _check_settings(self) -> None:
+        """Refuse a combination of settings that cannot work (called after every change)."""
 
     def add_params(self, params: Iterable[Tensor]) -> None:
         """Add parameters to optimize (each one once)."""
@@ -98,22 +196,32 @@ class SGD(Optimizer):
         lr: η.   momentum: μ.   dampening: τ.   weight_decay: λ (an L2 penalty λ/2·‖θ‖²).
         nesterov: Nesterov momentum (needs μ > 0 and τ = 0).
         learning_rate: Keras's name for ``lr`` (overrides it).
+
+    Each setting must be finite: η ≥ 0, 0 ≤ μ ≤ 1 (μ > 1 makes the steps grow without
+    bound), 0 ≤ τ ≤ 1, λ ≥ 0.
     """
+
+    momentum = Setting(number_in(0.0, 1.0))
+    dampening = Setting(number_in(0.0, 1.0))
+    weight_decay = Setting(number_in(0.0))
+    nesterov = Setting(_flag)
 
     def __init__(self, params: Iterable[Tensor] | None = None, lr: float = 0.01,
                  momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0,
                  dampening: float = 0.0, *, learning_rate: float | None = None) -> None:
         super().__init__(params, lr if learning_rate is None else learning_rate)
-        if momentum < 0 or weight_decay < 0:
-            raise ValueError(f"momentum and weight_decay must be >= 0, got {momentum} and "
-                             f"{weight_decay}")
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError("Nesterov momentum needs momentum > 0 and dampening = 0")
-        self.momentum = float(momentum)
-        self.nesterov = bool(nesterov)
-        self.weight_decay = float(weight_decay)
-        self.dampening = float(dampening)
+        self.momentum = momentum
+        self.dampening = dampening
+        self.weight_decay = weight_decay
+        self.nesterov = nesterov
         self.momentum_buffers: list[Any] = [None] * len(self.params)
+
+    def _check_settings(self) -> None:
+        settings = self.__dict__
+        if settings.get("nesterov") and (settings["momentum"] <= 0 or settings["dampening"] != 0):
+            raise ValueError(f"SGD: Nesterov momentum needs momentum > 0 and dampening = 0, got "
+                             f"momentum={settings['momentum']} and "
+                             f"dampening={settings['dampening']}")
 
     def _add_state(self) -> None:
         if hasattr(self, "momentum_buffers"):
@@ -156,20 +264,22 @@ class Adam(Optimizer):
         params: the parameters.   lr: η.   betas: (β₁, β₂).   eps: ε.
         weight_decay: λ, added to the gradient (the L2 form, not AdamW's).
         learning_rate: Keras's name for ``lr`` (overrides it).
+
+    Each setting must be finite: η ≥ 0, 0 ≤ β₁, β₂ < 1, ε > 0 (with ε = 0, a parameter whose
+    gradient is still exactly 0 gets 0/0), λ ≥ 0.
     """
+
+    betas = Setting(_betas)
+    eps = Setting(number_in(0.0, low_open=True))
+    weight_decay = Setting(number_in(0.0))
 
     def __init__(self, params: Iterable[Tensor] | None = None, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, *, learning_rate: float | None = None) -> None:
         super().__init__(params, lr if learning_rate is None else learning_rate)
-        beta1, beta2 = betas
-        if not (0 <= beta1 < 1 and 0 <= beta2 < 1):
-            raise ValueError(f"Adam needs 0 <= beta < 1, got betas={betas}")
-        if eps < 0 or weight_decay < 0:
-            raise ValueError(f"eps and weight_decay must be >= 0, got {eps} and {weight_decay}")
-        self.betas = (float(beta1), float(beta2))
-        self.eps = float(eps)
-        self.weight_decay = float(weight_decay)
+        self.betas = betas
+        self.eps = eps
+        self.weight_decay = weight_decay
         self.steps: list[int] = [0] * len(self.params)
         self.first_moments: list[Any] = [None] * len(self.params)
         self.second_moments: list[Any] = [None] * len(self.params)

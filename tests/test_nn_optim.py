@@ -115,7 +115,7 @@ def test_optimizers_by_name_and_settings():
         nn.optim.get("rmsprop", params)
     with pytest.raises(ValueError, match="Nesterov momentum needs momentum > 0"):
         nn.SGD(params, lr=0.1, nesterov=True)
-    with pytest.raises(ValueError, match="learning rate must be >= 0"):
+    with pytest.raises(ValueError, match="SGD: lr must be >= 0, got -1"):
         nn.SGD(params, lr=-1)
     with pytest.raises(TypeError, match="takes Tensors"):
         nn.SGD([np.zeros(2)], lr=0.1)
@@ -149,3 +149,71 @@ def test_against_torch_optim(rng, name):
         t.grad = torch.tensor(g)
         optimizer.step()
         assert np.allclose(path[step], t.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+# ---- settings are checked when they are set -----------------------------------------------------
+
+NAN, INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda ps: nn.SGD(ps, lr=NAN), "SGD: lr must be a finite number, got nan"),
+    (lambda ps: nn.SGD(ps, lr=INF), "SGD: lr must be a finite number, got inf"),
+    (lambda ps: nn.SGD(ps, lr=0.1, momentum=-0.5), r"SGD: momentum must be in \[0, 1\]"),
+    (lambda ps: nn.SGD(ps, lr=0.1, momentum=1.5), r"SGD: momentum must be in \[0, 1\]"),
+    (lambda ps: nn.SGD(ps, lr=0.1, momentum=NAN), "SGD: momentum must be a finite number"),
+    (lambda ps: nn.SGD(ps, lr=0.1, dampening=2.0), r"SGD: dampening must be in \[0, 1\]"),
+    (lambda ps: nn.SGD(ps, lr=0.1, weight_decay=-1e-4), "SGD: weight_decay must be >= 0"),
+    (lambda ps: nn.SGD(ps, lr=0.1, weight_decay=INF), "SGD: weight_decay must be a finite"),
+    (lambda ps: nn.Adam(ps, lr=-1e-3), "Adam: lr must be >= 0"),
+    (lambda ps: nn.Adam(ps, eps=0.0), "Adam: eps must be > 0"),
+    (lambda ps: nn.Adam(ps, eps=NAN), "Adam: eps must be a finite number"),
+    (lambda ps: nn.Adam(ps, betas=(0.9, 1.0)), r"Adam: betas must be in \[0, 1\), got 1.0"),
+    (lambda ps: nn.Adam(ps, betas=(NAN, 0.999)), "Adam: betas must be a finite number"),
+    (lambda ps: nn.Adam(ps, betas=(-0.1, 0.999)), r"Adam: betas must be in \[0, 1\)"),
+    (lambda ps: nn.Adam(ps, weight_decay=NAN), "Adam: weight_decay must be a finite"),
+    (lambda ps: nn.Adam(ps, learning_rate=INF), "Adam: lr must be a finite number"),
+])
+def test_settings_that_can_only_do_harm_are_refused(make, message):
+    with pytest.raises(ValueError, match=message):
+        make([nn.Parameter(np.zeros(2))])
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda ps: nn.SGD(ps, lr="0.1"), r"SGD: lr must be a real number, got '0.1' \(str\)"),
+    (lambda ps: nn.SGD(ps, lr=True), r"SGD: lr must be a real number, got True \(bool\)"),
+    (lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, nesterov="yes"),
+     "SGD: nesterov must be True or False"),
+    (lambda ps: nn.Adam(ps, betas=0.9), r"Adam: betas must be a pair \(beta1, beta2\)"),
+    (lambda ps: nn.Adam(ps, betas=(0.9, 0.99, 0.999)), "Adam: betas must be a pair"),
+])
+def test_settings_of_the_wrong_type_are_refused(make, message):
+    with pytest.raises(TypeError, match=message):
+        make([nn.Parameter(np.zeros(2))])
+
+
+def test_settings_are_checked_when_assigned_later_and_kept_when_refused():
+    p = nn.Parameter(np.ones(2))
+    sgd = nn.SGD([p], lr=0.1, momentum=0.9, nesterov=True)
+    with pytest.raises(ValueError, match="SGD: lr must be >= 0, got -5"):
+        sgd.lr = -5
+    with pytest.raises(ValueError, match="SGD: lr must be a finite number"):
+        sgd.learning_rate = NAN  # Keras's name goes through the same check
+    with pytest.raises(ValueError, match="SGD: Nesterov momentum needs momentum > 0"):
+        sgd.momentum = 0.0
+    with pytest.raises(ValueError, match="SGD: Nesterov momentum needs .* dampening = 0"):
+        sgd.dampening = 0.5
+    assert (sgd.lr, sgd.momentum, sgd.dampening, sgd.nesterov) == (0.1, 0.9, 0.0, True)
+    sgd.lr = np.float32(0.5)  # NumPy numbers are numbers
+    assert sgd.lr == 0.5 and type(sgd.lr) is float
+    sgd.nesterov = False
+    sgd.momentum = 0.0  # fine without Nesterov
+    adam = nn.Adam([p])
+    with pytest.raises(ValueError, match=r"Adam: betas must be in \[0, 1\)"):
+        adam.betas = (0.9, 1.5)
+    with pytest.raises(ValueError, match="Adam: eps must be > 0"):
+        adam.eps = -1e-8
+    assert adam.betas == (0.9, 0.999) and adam.eps == 1e-8
+    p.grad = np.ones(2)
+    adam.step()
+    assert np.isfinite(p.data).all()
