@@ -15,6 +15,16 @@ over the same batches. The labels are checked and converted once, before the fir
 the training accuracy is counted from the outputs of that same forward pass (the weights before
 each update, as in Keras), so fit adds almost nothing per step.
 
+Everything that can be checked before the first batch is: ``batch_size`` and ``epochs`` must be
+integers (not bools, strings or floats) within range, and the validation data must have the
+training samples' shape and valid targets, so a mistake costs no training time.
+
+Not-a-number policy. If a batch's loss is nan or infinite, or if its loss is finite but a
+gradient is not (``sqrt`` at 0, say), ``fit`` stops before that batch's update with a
+RuntimeWarning naming the epoch, the batch and the culprit, as Keras's ``TerminateOnNaN`` does:
+the weights (and the optimizer's state) are those from before that batch, never a mix of
+numbers and NaN, and the History holds the epochs completed before it.
+
 Fused output layers. When the loss is Keras's 'categorical_crossentropy',
 'sparse_categorical_crossentropy' or 'binary_crossentropy' on probabilities and the model is a
 ``Sequential`` whose last layer ends in the matching activation (softmax, or sigmoid), ``fit``
@@ -30,6 +40,7 @@ s(z) itself. ``predict`` always returns the probabilities.
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -192,12 +203,34 @@ def _build(model: Module, sample: Any) -> Any:
     return out.data if isinstance(out, Tensor) else numpy.asarray(out)
 
 
+def _count_argument(value: Any, name: str, method: str, minimum: int) -> int:
+    """``value`` as an int >= ``minimum``; bools, floats and strings are refused (``int()``
+    would make 2.7 into 2 and True into 1, which is never what was meant)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{method}: {name} must be an integer, got {value!r} "
+                        f"({type(value).__name__})")
+    if value < minimum:
+        raise ValueError(f"{method}: {name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def _batch_size(value: Any, method: str) -> int:
+    """The batch size: 32 for None (Keras's default), else an integer >= 1."""
+    return 32 if value is None else _count_argument(value, "batch_size", method, 1)
+
+
+# Accuracy waits for at most this many output values before it is counted (1 MiB of float32).
+PENDING_OUTPUT_VALUES = 1 << 18
+
+
 class _Totals:
     """Running sums over the batches of an epoch.
 
-    Accuracy is counted lazily: the outputs of the batches wait in ``pending`` and are compared
-    with their labels in one vectorized pass when the logs are read (at the end of the epoch,
-    or when a terminal's progress bar redraws), which keeps the per-step cost at a list append.
+    Accuracy is counted in groups of batches: the outputs wait in ``pending`` until they hold
+    ``PENDING_OUTPUT_VALUES`` values, or the logs are read (at the end of the epoch, or when a
+    terminal's progress bar redraws), and are then compared with their labels in one vectorized
+    pass. That keeps the per-step cost at a list append while the memory stays bounded however
+    large the epoch is (an epoch's outputs of 50,000 samples × 2,000 classes would be 400 MB).
     """
 
     def __init__(self, plan: _Plan, targets: Any) -> None:
@@ -208,6 +241,7 @@ class _Totals:
         self.loss = 0.0
         self.correct = 0
         self.pending: list[Any] = []
+        self.pending_values = 0
         self.sums = {name: 0.0 for name, fn in plan.metrics if fn is not None}
         self.accuracy = any(fn is None for _, fn in plan.metrics)
 
@@ -216,6 +250,7 @@ class _Totals:
         plan = self.plan
         if self.accuracy:
             self.pending.append(output)
+            self.pending_values += output.size
         if self.sums:
             target = self.targets[self.seen:self.seen + count]
             probabilities = plan.probabilities(output)
@@ -224,6 +259,8 @@ class _Totals:
                     self.sums[name] += metrics.call_metric(fn, target, probabilities) * count
         self.seen += count
         self.loss += loss_value * count
+        if self.pending_values >= PENDING_OUTPUT_VALUES:
+            self._count()
 
     def _count(self) -> None:
         if not self.pending:
@@ -236,6 +273,7 @@ class _Totals:
                                               plan.threshold, plan.signed)
         self.counted = self.seen
         self.pending = []
+        self.pending_values = 0
 
     def logs(self, prefix: str = "") -> dict[str, float]:
         self._count()
@@ -298,24 +336,25 @@ class TrainingMixin:
 
         Args:
             x, y: the samples (one per row) and their targets; arrays, lists or Tensors.
-            batch_size: samples per step (32 by default; the last batch may be smaller).
-            epochs: passes over the data.
+            batch_size: samples per step, an integer >= 1 (None means 32, the default; the
+                last batch may be smaller).
+            epochs: passes over the data, an integer >= 0.
             verbose: 0 silent, 1 a progress bar per epoch, 2 one line per epoch (to stdout).
-            validation_data: (x_val, y_val), evaluated after every epoch.
+            validation_data: (x_val, y_val), evaluated after every epoch; checked before
+                the first batch (samples of the training samples' shape, valid targets).
             shuffle: reorder the samples before every epoch (with ``autograd_lite``'s
                 default generator, so ``manual_seed`` makes it reproducible).
 
         Returns:
-            a History; it is also kept as ``model.history``. If the loss becomes nan or
-            infinite, training stops before that batch's update with a RuntimeWarning naming
-            the epoch and the batch, and the History holds the epochs completed before it.
+            a History; it is also kept as ``model.history``. If the loss, or a gradient,
+            becomes nan or infinite, training stops before that batch's update with a
+            RuntimeWarning naming the epoch and the batch, and the History holds the epochs
+            completed before it (see the module docstring).
         """
         config = self._require_config("fit")
+        batch_size = _batch_size(batch_size, "fit")
+        epochs = _count_argument(epochs, "epochs", "fit", 0)
         x, y = _pair(x, y, "fit")
-        batch_size = int(batch_size or 32)
-        if batch_size < 1 or int(epochs) < 0:
-            raise ValueError(f"fit needs batch_size >= 1 and epochs >= 0, got {batch_size} "
-                             f"and {epochs}")
         plan = _Plan(self, config, x[:1])
         x, y = plan.inputs(x), plan.targets(y)
         validation = None
@@ -323,17 +362,21 @@ class TrainingMixin:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise ValueError("validation_data must be a pair (x_val, y_val)")
             x_val, y_val = _pair(*validation_data, "fit validation_data")
+            if x_val.shape[1:] != x.shape[1:]:
+                raise ValueError(f"fit validation_data: each x_val sample has shape "
+                                 f"{tuple(x_val.shape[1:])}, but each training sample has "
+                                 f"shape {tuple(x.shape[1:])}")
             validation = (plan.inputs(x_val), plan.targets(y_val))
         optimizer = config.ready_optimizer(self)
         n = len(x)
         steps = -(-n // batch_size)
-        history = History({"epochs": int(epochs), "steps": steps, "batch_size": batch_size,
+        history = History({"epochs": epochs, "steps": steps, "batch_size": batch_size,
                            "verbose": verbose})
         self.history = history
         forward, loss_fn = plan.forward, plan.loss
         training = self.training
         try:
-            for epoch in range(int(epochs)):
+            for epoch in range(epochs):
                 if verbose:
                     print(f"Epoch {epoch + 1}/{epochs}", flush=True)
                 self.train()
@@ -356,9 +399,14 @@ class TrainingMixin:
                     loss = loss_fn.compute(output, y_batch)
                     value = float(loss.data)
                     if not math.isfinite(value):
-                        _warn_not_finite(value, epoch, step, bar)
+                        _warn_not_finite(f"the loss is {value}", epoch, step, bar)
                         return history
                     loss.backward()
+                    if not _gradients_finite(optimizer.params):
+                        culprit = _non_finite_gradient(self, optimizer.params)
+                        _warn_not_finite(f"the gradient of {culprit} is not finite (it holds nan "
+                                         f"or inf) while the loss is {value}", epoch, step, bar)
+                        return history
                     optimizer.step()
                     totals.add(output.data, value, len(x_batch))
                     if bar is not None and bar.due():
@@ -378,9 +426,9 @@ class TrainingMixin:
         """The loss on (x, y), and the metrics: a float without metrics, else
         ``[loss, metric, ...]`` in the order of ``compile``, as Keras returns them."""
         config = self._require_config("evaluate")
+        batch_size = _batch_size(batch_size, "evaluate")
         x, y = _pair(x, y, "evaluate")
         plan = _Plan(self, config, x[:1])
-        batch_size = int(batch_size or 32)
         bar = ProgressBar(-(-len(x) // batch_size), interactive=False) if verbose else None
         logs = _evaluate(self, plan, plan.inputs(x), plan.targets(y), batch_size).logs()
         if bar is not None:
@@ -391,10 +439,10 @@ class TrainingMixin:
     def predict(self: Module, x: Any, batch_size: int | None = 32,
                 verbose: int = 0) -> numpy.ndarray:
         """The model's outputs for x as a NumPy array, in evaluation mode, without a graph."""
+        batch_size = _batch_size(batch_size, "predict")
         x = _as_array(x, "predict x")
         plan = _Plan(self, None, x[:1])
         x = plan.inputs(x)
-        batch_size = int(batch_size or 32)
         outputs = []
         training = self.training
         self.eval()
@@ -445,11 +493,39 @@ def _evaluate(model: Module, plan: _Plan, x: Any, y: Any, batch_size: int) -> _T
     return totals
 
 
-def _warn_not_finite(value: float, epoch: int, step: int, bar: ProgressBar | None) -> None:
+def _gradients_finite(parameters: list[Tensor]) -> bool:
+    """Whether every gradient is finite.
+
+    A nan or an infinity anywhere makes the sum of a gradient nan or infinite, so one sum per
+    gradient (added up on the device, read once) settles the usual case; only when that total
+    is not finite, which a sum of huge finite values can also cause, is every entry looked at.
+    """
+    total = 0.0
+    with numpy.errstate(over="ignore", invalid="ignore"):  # that case is looked at below
+        for parameter in parameters:
+            if parameter.grad is not None:
+                total = total + parameter.grad.sum()
+    if math.isfinite(float(total)):
+        return True
+    return all(bool(backend.array_module(p.grad).isfinite(p.grad).all())
+               for p in parameters if p.grad is not None)
+
+
+def _non_finite_gradient(model: Module, parameters: list[Tensor]) -> str:
+    """The name of the first parameter whose gradient holds nan or inf."""
+    names = {id(parameter): name for name, parameter in model.named_parameters()}
+    for parameter in parameters:
+        grad = parameter.grad
+        if grad is not None and not bool(backend.array_module(grad).isfinite(grad).all()):
+            return names.get(id(parameter), "a parameter")
+    return "a parameter"
+
+
+def _warn_not_finite(what: str, epoch: int, step: int, bar: ProgressBar | None) -> None:
     if bar is not None and bar.interactive:
         bar.stream.write("\n")
     warnings.warn(
-        f"fit: the loss is {value} at epoch {epoch + 1}, batch {step + 1}; training stopped "
+        f"fit: {what} at epoch {epoch + 1}, batch {step + 1}; training stopped "
         f"there, as Keras's TerminateOnNaN does. The weights are those from before that batch, "
         f"and the History holds the {epoch} epoch(s) completed before it.",
         RuntimeWarning, stacklevel=3)

@@ -382,3 +382,152 @@ def test_a_logits_loss_on_a_softmax_output_warns(rng):
     model = _compiled(loss="cross_entropy")
     with pytest.warns(UserWarning, match="expects logits, but the model's output layer applies"):
         model.fit(X, y, verbose=0)
+
+
+# ---- arguments checked before the first batch -----------------------------------------------
+
+@pytest.mark.parametrize("batch_size, error, message", [
+    (0, ValueError, "batch_size must be >= 1, got 0"),
+    (-5, ValueError, "batch_size must be >= 1, got -5"),
+    (2.7, TypeError, r"batch_size must be an integer, got 2.7 \(float\)"),
+    (32.0, TypeError, r"batch_size must be an integer, got 32.0 \(float\)"),
+    ("32", TypeError, r"batch_size must be an integer, got '32' \(str\)"),
+    (True, TypeError, r"batch_size must be an integer, got True \(bool\)"),
+])
+def test_a_bad_batch_size_is_refused_by_fit_evaluate_and_predict(batch_size, error, message):
+    model = _compiled()
+    before = model.state_dict()
+    X, y = np.zeros((10, 2)), np.zeros(10, dtype=int)
+    with pytest.raises(error, match="fit: " + message):
+        model.fit(X, y, batch_size=batch_size, verbose=0)
+    with pytest.raises(error, match="evaluate: " + message):
+        model.evaluate(X, y, batch_size=batch_size, verbose=0)
+    with pytest.raises(error, match="predict: " + message):
+        model.predict(X, batch_size=batch_size)
+    assert all(np.array_equal(before[k], v) for k, v in model.state_dict().items())
+
+
+def test_batch_size_none_means_32_and_numpy_integers_are_integers():
+    model = _compiled()
+    X, y = np.zeros((40, 2)), np.zeros(40, dtype=int)
+    assert model.fit(X, y, batch_size=None, verbose=0).params["batch_size"] == 32
+    assert model.fit(X, y, batch_size=np.int64(8), epochs=np.int32(1), verbose=0) \
+        .params["steps"] == 5
+    assert model.predict(X, batch_size=None).shape == (40, 3)
+
+
+@pytest.mark.parametrize("epochs, error, message", [
+    (-1, ValueError, "fit: epochs must be >= 0, got -1"),
+    (2.5, TypeError, r"fit: epochs must be an integer, got 2.5 \(float\)"),
+    ("3", TypeError, r"fit: epochs must be an integer, got '3' \(str\)"),
+    (True, TypeError, r"fit: epochs must be an integer, got True \(bool\)"),
+])
+def test_bad_epochs_are_refused(epochs, error, message):
+    with pytest.raises(error, match=message):
+        _compiled().fit(np.zeros((10, 2)), np.zeros(10, dtype=int), epochs=epochs, verbose=0)
+
+
+def test_a_validation_set_of_the_wrong_width_fails_before_the_first_batch():
+    model = _compiled()
+    before = model.state_dict()
+    calls = {"n": 0}
+    loss = model._config.loss
+
+    def counting(*args, **kwargs):
+        calls["n"] += 1
+        return type(loss).compute(loss, *args, **kwargs)
+
+    model._config.loss.compute = counting
+    with pytest.raises(ValueError, match=r"each x_val sample has shape \(5,\), but each training "
+                                         r"sample has shape \(2,\)"):
+        model.fit(np.zeros((100, 2)), np.zeros(100, dtype=int), epochs=3, verbose=0,
+                  validation_data=(np.zeros((10, 5)), np.zeros(10, dtype=int)))
+    with pytest.raises(ValueError, match="label 7 is not a class of this output"):
+        model.fit(np.zeros((100, 2)), np.zeros(100, dtype=int), epochs=3, verbose=0,
+                  validation_data=(np.zeros((10, 2)), np.full(10, 7)))
+    assert calls["n"] == 0  # not one training batch was run
+    assert all(np.array_equal(before[k], v) for k, v in model.state_dict().items())
+
+
+# ---- not-a-number policy ----------------------------------------------------------------------
+
+def test_a_finite_loss_with_a_non_finite_gradient_stops_before_the_update(rng):
+    """sqrt at 0 has the value 0 and an infinite slope: the loss is finite, but the gradient
+    is nan, and the update would have written nan into every weight."""
+    X, y = _blobs(rng, 30)
+    calls = {"n": 0}
+    snapshot = {}
+
+    def fragile(prediction, target):
+        calls["n"] += 1
+        loss = nn.cross_entropy(prediction, target)
+        if calls["n"] == 5:
+            snapshot.update(model.state_dict())
+            return al.sqrt(loss * 0.0)
+        return loss
+
+    al.manual_seed(0)
+    model = Sequential([Dense(4, input_shape=(2,), activation="relu", name="hidden"),
+                        Dense(3, name="output")])
+    model.compile(optimizer=nn.SGD(lr=0.1, momentum=0.9), loss=fragile, metrics=["accuracy"])
+    with np.errstate(divide="ignore", invalid="ignore"), \
+            pytest.warns(RuntimeWarning, match=r"fit: the gradient of layers.0.weight is not "
+                                               r"finite \(it holds nan or inf\) while the loss "
+                                               r"is 0.0 at epoch 2, batch 2; training stopped"):
+        hist = model.fit(X, y, epochs=5, batch_size=10, verbose=0)  # 3 batches per epoch
+    assert hist.epoch == [0]
+    after = model.state_dict()
+    assert all(np.array_equal(snapshot[k], after[k]) for k in after)  # from before that batch
+    assert all(np.isfinite(v).all() for v in after.values())
+
+
+def test_large_finite_gradients_whose_sum_overflows_do_not_stop_training():
+    """The loss mean(x w + b) at w = 0 is 0, and each entry of its gradient ∂L/∂w = mean(x) is
+    2e38, finite in float32, while their sum, 4e38, is not."""
+    model = Sequential([Dense(1, input_shape=(2,), kernel_initializer="zeros")])
+    model.compile(optimizer=nn.SGD(lr=1e-40), loss=lambda prediction, target: prediction.mean())
+    X = np.full((4, 2), 2e38, dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hist = model.fit(X, np.zeros(4, dtype=np.float32), batch_size=4, verbose=0)
+    assert hist.epoch == [0] and hist.history["loss"] == [0.0]
+    assert np.all(model.layers[0].weight.data != 0)  # the step was taken
+
+
+# ---- memory of the training accuracy --------------------------------------------------------
+
+def test_training_accuracy_does_not_keep_an_epochs_outputs():
+    """20,000 samples × 1,000 classes: an epoch's outputs are 80 MB of float32."""
+    code = """
+import numpy as np
+import autograd_lite as al
+import nn
+al.manual_seed(0)
+rng = np.random.default_rng(0)
+X = rng.normal(size=(20_000, 4)).astype(np.float32)
+y = rng.integers(0, 1000, 20_000)
+model = nn.Sequential([nn.Dense(1000, input_shape=(4,), activation="softmax")])
+model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=METRICS)
+model.fit(X, y, batch_size=500, epochs=1, verbose=0)
+"""
+    from memory import peak_rss_mib
+
+    without, _ = peak_rss_mib(code.replace("METRICS", "[]"))
+    with_accuracy, _ = peak_rss_mib(code.replace("METRICS", "['accuracy']"))
+    assert with_accuracy - without < 20, (with_accuracy, without)
+
+
+def test_accuracy_counted_in_groups_equals_accuracy_counted_at_the_end(rng, monkeypatch):
+    X, y = _blobs(rng, 200)
+
+    def accuracy():
+        al.manual_seed(3)
+        model = Sequential([Dense(8, input_shape=(2,), activation="relu"),
+                            Dense(3, activation="softmax")])
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"])
+        return model.fit(X, y, batch_size=16, epochs=3, verbose=0).history["accuracy"]
+
+    at_the_end = accuracy()
+    monkeypatch.setattr(nn.training, "PENDING_OUTPUT_VALUES", 1)  # count after every batch
+    assert accuracy() == at_the_end
