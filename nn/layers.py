@@ -8,6 +8,12 @@ computes, for x of shape (N, N_I),
 
 Keras stores the same numbers transposed: its ``kernel`` has shape (N_I, N_H) and it computes
 x · kernel + bias. So ``Dense(...).weight`` here is Keras's ``kernel.T``.
+
+Input dtypes. ``Linear`` and ``Dense`` cast a floating, integer or boolean input to their
+parameters' dtype (float32 unless chosen otherwise), as Keras casts a layer's inputs to its
+compute dtype: a float64 or int64 batch gives float32 outputs, instead of silently making the
+whole step float64 (about twice as slow). An input Tensor that needs a gradient is cast by a
+differentiable op, and its gradient comes back in its own dtype. (PyTorch refuses such inputs.)
 """
 
 from __future__ import annotations
@@ -35,6 +41,15 @@ def _device_of(x: Any) -> str:
     return x.device if isinstance(x, Tensor) else backend.device_of(x)
 
 
+def _cast_input(x: Any, dtype: Any) -> Any:
+    """``x`` (a Tensor or an array of numbers) as ``dtype``; other kinds are left as they are."""
+    if x.dtype == dtype or x.dtype.kind not in "biuf":
+        return x
+    if isinstance(x, Tensor) and not x.requires_grad:
+        x = x.data
+    return x.astype(dtype)  # for a Tensor, the differentiable ops.astype
+
+
 class _FullyConnected(Module):
     """What ``Linear`` and ``Dense`` share: the weight (out, in), the bias (out,), the check of
     the input width and the affine map z = x Wᵀ + β."""
@@ -57,12 +72,12 @@ class _FullyConnected(Module):
             f"got {got} features (input shape {shape})")
 
     def _affine(self, x: Any) -> Tensor:
-        """z = x Wᵀ + β, after checking that x has N_I columns."""
+        """z = x Wᵀ + β, after checking that x has N_I columns and casting it to W's dtype."""
         x = _as_input(x)
         shape = x.shape
         if not shape or shape[-1] != self.weight.shape[1]:
             raise self._wrong_width(x)
-        return linear(x, self.weight, self.bias)
+        return linear(_cast_input(x, self.weight.dtype), self.weight, self.bias)
 
     def _make_parameters(self, weight: numpy.ndarray, bias: numpy.ndarray | None,
                          device: str) -> None:
@@ -80,7 +95,8 @@ class Linear(_FullyConnected):
         weight_initializer, bias_initializer: names or callables from ``nn.init``; by default
             PyTorch's U(-1/√N_I, 1/√N_I) for both.
         generator: the NumPy generator to draw from (default: ``autograd_lite``'s).
-        dtype: the parameters' dtype (float32, as in PyTorch).
+        dtype: the parameters' dtype (float32, as in PyTorch); inputs are cast to it (see the
+            module docstring).
         name: a name for ``summary()`` and error messages.
     """
 
@@ -137,7 +153,8 @@ class Dense(_FullyConnected):
         kernel_initializer, bias_initializer: names or callables from ``nn.init``.
         use_bias: whether to add β.
         generator: the NumPy generator to draw from (default: ``autograd_lite``'s).
-        dtype: the parameters' dtype (float32, as in Keras).
+        dtype: the parameters' dtype (float32, as in Keras); inputs are cast to it, as in
+            Keras.
 
     Attributes (for drawings such as ``viz``):
         weight: W, shape (units, in); None until built.   bias: β, shape (units,).

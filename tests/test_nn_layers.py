@@ -252,3 +252,44 @@ def test_activation_names():
     assert nn.Activation("softmax").name == "softmax"
     assert sorted(nn.activations.ACTIVATIONS) == sorted(
         ["sigmoid", "tanh", "relu", "leaky_relu", "softmax", "linear", "step", "sign"])
+
+
+# ---- input dtypes -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float16, np.int64, np.int8, np.uint8, np.bool_])
+def test_layers_cast_numeric_inputs_to_their_parameters_dtype(rng, dtype):
+    """A float64 or int64 batch into a float32 model used to make the whole step float64."""
+    al.manual_seed(0)
+    model = nn.Sequential([nn.Dense(5, input_shape=(3,), activation="tanh"), nn.Dense(2),
+                           nn.Linear(2, 4)])
+    x = (rng.normal(size=(6, 3)) * 3).astype(dtype)
+    out = model(x)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.data, model(x.astype(np.float32)).data, rtol=1e-6)
+    out.sum().backward()
+    assert all(p.grad.dtype == np.float32 for p in model.parameters())
+    optimizer = nn.Adam(model.parameters())
+    optimizer.step()
+    assert all(p.data.dtype == np.float32 for p in model.parameters())
+
+
+def test_a_float32_input_into_a_float64_layer_is_cast_up(rng):
+    layer = nn.Dense(2, input_shape=(3,), dtype=np.float64)
+    assert layer(rng.normal(size=(4, 3)).astype(np.float32)).dtype == np.float64
+
+
+def test_an_input_that_needs_a_gradient_is_cast_differentiably(rng):
+    layer = nn.Linear(3, 2)
+    x = al.Tensor(rng.normal(size=(4, 3)), requires_grad=True)  # float64
+    out = layer(x)
+    assert out.dtype == np.float32
+    out.sum().backward()
+    assert x.grad.dtype == np.float64
+    np.testing.assert_allclose(x.grad, np.tile(layer.weight.data.sum(axis=0), (4, 1)),
+                               rtol=1e-6)
+    wide = nn.Linear(3, 2, dtype=np.float64)
+    x32 = al.Tensor(rng.normal(size=(4, 3)).astype(np.float32), requires_grad=True)
+    wide(x32).sum().backward()
+    assert x32.grad.dtype == np.float32
+    np.testing.assert_allclose(x32.grad, np.tile(wide.weight.data.sum(axis=0), (4, 1)),
+                               rtol=1e-6)
