@@ -211,6 +211,9 @@ class Dense(_FullyConnected):
     def _lazy_shape(self, name: str) -> tuple[int | None, ...]:
         return (self.units, None) if name == "weight" else (self.units,)
 
+    def _lazy_dtype(self, name: str) -> numpy.dtype:
+        return self.dtype
+
     def _build_from_state(self, arrays: dict[str, numpy.ndarray]) -> None:
         bias = arrays.get("bias") if self.use_bias else None
         self._make_parameters(numpy.array(arrays["weight"], dtype=self.dtype),

@@ -15,7 +15,9 @@ width from the first batch): it lists their names in ``_lazy_parameters`` and ke
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy
@@ -198,20 +200,21 @@ class Module(TrainingMixin):
         return {name: numpy.array(backend.to_device(p.data, "cpu"), copy=True)
                 for name, p in self.named_parameters()}
 
-    def _expected_state(self) -> dict[str, tuple[Module, str, tuple[int | None, ...], bool]]:
-        """For every parameter name: its module, its attribute name, the shape it must have
-        (None for a size that an unbuilt module takes from what it loads), and whether it
-        exists yet."""
-        expected: dict[str, tuple[Module, str, tuple[int | None, ...], bool]] = {}
+    def _expected_state(self) -> dict[str, _Slot]:
+        """For every parameter name: where it lives and what an array loaded into it must
+        look like (see ``_Slot``)."""
+        expected: dict[str, _Slot] = {}
         seen: set[int] = set()
         for module_name, module in self.named_modules():
             for name, parameter in module._parameter_slots():
                 full = f"{module_name}.{name}" if module_name else name
                 if parameter is None:
-                    expected[full] = (module, name, module._lazy_shape(name), False)
+                    expected[full] = _Slot(module, name, module._lazy_shape(name),
+                                           module._lazy_dtype(name), False)
                 elif id(parameter) not in seen:
                     seen.add(id(parameter))
-                    expected[full] = (module, name, tuple(parameter.shape), True)
+                    expected[full] = _Slot(module, name, tuple(parameter.shape),
+                                           numpy.dtype(parameter.dtype), True)
         return expected
 
     def _lazy_shape(self, name: str) -> tuple[int | None, ...]:
@@ -219,50 +222,72 @@ class Module(TrainingMixin):
         raise NotImplementedError(f"{type(self).__name__} declares lazy parameter {name!r} "
                                   "but does not say its shape")
 
+    def _lazy_dtype(self, name: str) -> numpy.dtype:
+        """The dtype that declared-but-unbuilt parameter ``name`` will have."""
+        raise NotImplementedError(f"{type(self).__name__} declares lazy parameter {name!r} "
+                                  "but does not say its dtype")
+
     def _build_from_state(self, arrays: dict[str, numpy.ndarray]) -> None:
         """Create the unbuilt parameters to fit ``arrays`` (their local names to values)."""
         raise NotImplementedError(f"{type(self).__name__} cannot be built from saved weights")
 
-    def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Copy ``state`` (name -> array) into the parameters, all of them or none.
-
-        Every name of ``state_dict()`` must be present with the same shape, and no other name:
-        otherwise a ValueError lists the missing, unexpected and mis-shaped arrays, and the model
-        is left as it was. Values are converted to each parameter's dtype and device.
-        """
+    def _state_problems(self, described: Mapping[str, tuple[tuple[int, ...], Any] | None]
+                        ) -> list[str]:
+        """Why arrays with these (shape, dtype), by name, cannot be loaded: missing and
+        unexpected names, dtypes that are not numbers, shapes that do not fit. An entry of
+        None is a name whose array was not looked at (only its name is checked)."""
         expected = self._expected_state()
         problems = []
-        missing = [name for name in expected if name not in state]
-        unexpected = [name for name in state if name not in expected]
+        missing = [name for name in expected if name not in described]
+        unexpected = [name for name in described if name not in expected]
         if missing:
             problems.append(f"missing: {', '.join(missing)}")
         if unexpected:
             problems.append(f"unexpected: {', '.join(unexpected)}")
-        arrays: dict[str, numpy.ndarray] = {}
-        for name, (_, _, shape, _) in expected.items():
-            if name not in state:
+        for name, slot in expected.items():
+            if described.get(name) is None:
                 continue
-            value = state[name]
-            array = backend.to_device(value.data if isinstance(value, Tensor) else value, "cpu")
-            array = numpy.asarray(array)
-            if array.dtype.kind not in "fiu":
-                problems.append(f"{name} holds dtype {array.dtype}, not numbers")
-            elif not _fits(array.shape, shape):
-                wanted = "(" + ", ".join("?" if n is None else str(n) for n in shape) + \
-                    ("," if len(shape) == 1 else "") + ")"
-                problems.append(f"{name} has shape {array.shape}, the model needs {wanted}")
-            arrays[name] = array
+            shape, dtype = described[name]
+            if numpy.dtype(dtype).kind not in "fiu":
+                problems.append(f"{name} holds dtype {dtype}, not numbers")
+            elif not _fits(tuple(shape), slot.shape):
+                problems.append(f"{name} has shape {tuple(shape)}, the model needs "
+                                f"{slot.shape_text}")
+        return problems
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Copy ``state`` (name -> array) into the parameters, all of them or none.
+
+        Every name of ``state_dict()`` must be present with the same shape, and no other name,
+        and the values must be finite and within the range of the parameter's dtype (a float64
+        1e39 would become inf in float32): otherwise a ValueError lists the missing, unexpected,
+        mis-shaped and non-finite arrays, and the model is left as it was. Values are converted
+        to each parameter's dtype and device.
+        """
+        expected = self._expected_state()
+        arrays: dict[str, numpy.ndarray] = {}
+        for name, value in state.items():
+            if name in expected:
+                array = value.data if isinstance(value, Tensor) else value
+                arrays[name] = numpy.asarray(backend.to_device(array, "cpu"))
+        problems = self._state_problems(
+            {name: (arrays[name].shape, arrays[name].dtype) if name in arrays else None
+             for name in state})
+        if not problems:
+            problems = [problem for name, slot in expected.items()
+                        if (problem := _value_problem(name, arrays[name], slot.dtype))]
         if problems:
             raise ValueError("load_state_dict: the weights do not fit this model; "
                              + "; ".join(problems))
         unbuilt: dict[int, tuple[Module, dict[str, numpy.ndarray]]] = {}
-        for name, (module, local, _, exists) in expected.items():
-            if not exists:
-                unbuilt.setdefault(id(module), (module, {}))[1][local] = arrays[name]
+        for name, slot in expected.items():
+            if not slot.built:
+                unbuilt.setdefault(id(slot.module), (slot.module, {}))[1][slot.attribute] = \
+                    arrays[name]
         for module, local_arrays in unbuilt.values():
             module._build_from_state(local_arrays)
-        for name, (module, local, _, _) in expected.items():
-            parameter = getattr(module, local)
+        for name, slot in expected.items():
+            parameter = getattr(slot.module, slot.attribute)
             xp = backend.array_module(parameter.data)
             parameter.data[...] = xp.asarray(arrays[name], dtype=parameter.dtype)
 
@@ -281,6 +306,41 @@ class Module(TrainingMixin):
             body = repr(child).replace("\n", "\n  ")
             lines.append(f"  ({name}): {body}")
         return "\n".join(lines) + "\n)"
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where a parameter named in ``state_dict`` lives, and what a loaded array must fit."""
+
+    module: Module
+    attribute: str
+    shape: tuple[int | None, ...]  # None: a size an unbuilt module takes from what it loads
+    dtype: numpy.dtype
+    built: bool
+
+    @property
+    def shape_text(self) -> str:
+        """The shape as a tuple is written, with '?' for a size not fixed yet: '(4, ?)'."""
+        sizes = ", ".join("?" if n is None else str(n) for n in self.shape)
+        return f"({sizes},)" if len(self.shape) == 1 else f"({sizes})"
+
+
+def _value_problem(name: str, array: numpy.ndarray, dtype: numpy.dtype) -> str | None:
+    """Why the values of ``array`` cannot become a parameter of ``dtype``: nan or infinity,
+    or values beyond the dtype's range. The minimum and the maximum settle it: a nan makes
+    both nan, an infinity one of them infinite."""
+    if array.dtype.kind not in "fiu" or array.size == 0:
+        return None
+    low, high = float(array.min()), float(array.max())
+    if not (math.isfinite(low) and math.isfinite(high)):
+        bad = int(array.size - numpy.count_nonzero(numpy.isfinite(array)))
+        return f"{name} holds {bad} nan or infinite value(s)"
+    if dtype.kind == "f":
+        limit = float(numpy.finfo(dtype).max)
+        if max(-low, high) > limit:
+            return (f"{name} holds values up to {max(-low, high):.4g} in magnitude, beyond "
+                    f"the range of {dtype} (±{limit:.4g})")
+    return None
 
 
 def _fits(shape: tuple[int, ...], wanted: tuple[int | None, ...]) -> bool:
