@@ -16,18 +16,27 @@ The IDX format (http://yann.lecun.com/exdb/mnist/): two zero bytes, a type code 
 unsigned bytes), the number of dimensions d, then d big-endian 32-bit sizes, then the values.
 Anything that does not fit (a bad magic number, a file cut short, extra bytes, images and labels
 that disagree, labels outside 0-9) raises a ``ValueError`` that names the file and the problem.
+
+Files are read as a stream, so memory grows only with the data actually present, and no array
+may take more than ``MAX_BYTES`` (256 MiB, five times MNIST's 47 MB of training images): a
+header that announces more is refused before anything is read, and a small gzip file that
+would inflate to gigabytes is never inflated past what its header announced.
 """
 
 from __future__ import annotations
 
 import gzip
 import importlib.resources
-import zipfile
+import math
+import struct
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
+
+from nn.serialization import NpzReader
 
 # IDX type codes: the dtype of the values (all big-endian in the file).
 IDX_TYPES = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
@@ -39,6 +48,8 @@ IDX_NAMES = {
     "x_test": ("t10k-images-idx3-ubyte", "t10k-images.idx3-ubyte"),
     "y_test": ("t10k-labels-idx1-ubyte", "t10k-labels.idx1-ubyte"),
 }
+MAX_BYTES = 256 << 20  # the most bytes of values one array (images or labels) may take
+_CHUNK = 1 << 20
 
 
 @dataclass
@@ -61,51 +72,71 @@ class MNIST:
 
 # ---- IDX --------------------------------------------------------------------------------------
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes, decompressed when it is gzipped (by its first two bytes, 1f 8b)."""
+def _open(path: Path) -> BinaryIO:
+    """The file as a stream of bytes, decompressed when it is gzipped (first bytes 1f 8b)."""
+    with open(path, "rb") as f:
+        gzipped = f.read(2) == b"\x1f\x8b"
+    return gzip.open(path, "rb") if gzipped else open(path, "rb")
+
+
+def read_idx(path: str | Path, max_bytes: int = MAX_BYTES) -> np.ndarray:
+    """The array stored in one IDX file (gzipped or not), in native byte order.
+
+    The header is read first and its sizes multiplied as Python integers (no overflow); an
+    array of more than ``max_bytes`` is refused before its values are read. The values are
+    then read in chunks, never more than the header announced, so the memory used is at most
+    what is both announced and present.
+    """
+    path = Path(path)
     try:
-        with open(path, "rb") as f:
-            head = f.read(2)
-        if head == b"\x1f\x8b":
-            with gzip.open(path, "rb") as f:
-                return f.read()
-        return path.read_bytes()
+        with _open(path) as stream:
+            return _read_idx_stream(path, stream, max_bytes)
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
         raise ValueError(f"{path}: not a readable gzip file, it may be truncated or corrupt "
                          f"({error})") from None
 
 
-def read_idx(path: str | Path) -> np.ndarray:
-    """The array stored in one IDX file (gzipped or not), in native byte order."""
-    path = Path(path)
-    data = _read_bytes(path)
-    if len(data) < 4:
-        raise ValueError(f"{path}: {len(data)} bytes, too short for an IDX header (4 bytes)")
-    if data[0] != 0 or data[1] != 0:
+def _read_idx_stream(path: Path, stream: BinaryIO, max_bytes: int) -> np.ndarray:
+    head = stream.read(4)
+    if len(head) < 4:
+        raise ValueError(f"{path}: {len(head)} bytes, too short for an IDX header (4 bytes)")
+    if head[0] != 0 or head[1] != 0:
         raise ValueError(f"{path}: not an IDX file (its magic number starts with "
-                         f"0x{data[0]:02x}{data[1]:02x}, not 0x0000)")
-    code, ndim = data[2], data[3]
+                         f"0x{head[0]:02x}{head[1]:02x}, not 0x0000)")
+    code, ndim = head[2], head[3]
     if code not in IDX_TYPES:
         raise ValueError(f"{path}: unknown IDX type code 0x{code:02x} (known: "
                          + ", ".join(f"0x{c:02x}" for c in IDX_TYPES) + ")")
     if ndim == 0:
         raise ValueError(f"{path}: the IDX header says 0 dimensions")
-    start = 4 + 4 * ndim
-    if len(data) < start:
-        raise ValueError(f"{path}: truncated IDX header ({len(data)} bytes; {ndim} dimensions "
-                         f"need {start})")
-    shape = tuple(int(s) for s in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
+    sizes = stream.read(4 * ndim)
+    if len(sizes) < 4 * ndim:
+        raise ValueError(f"{path}: truncated IDX header ({4 + len(sizes)} bytes; {ndim} "
+                         f"dimensions need {4 + 4 * ndim})")
+    shape = struct.unpack(f">{ndim}I", sizes)
     dtype = IDX_TYPES[code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    found = len(data) - start
-    if found < expected:
+    expected = math.prod(shape) * dtype.itemsize
+    if expected > max_bytes:
+        raise ValueError(f"{path}: the IDX header announces shape {shape}, {expected} bytes of "
+                         f"values, more than the {max_bytes} bytes this loader reads")
+    data = bytearray()
+    while len(data) < expected:
+        chunk = stream.read(min(_CHUNK, expected - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    if len(data) < expected:
         raise ValueError(f"{path}: truncated: the header announces shape {shape} "
-                         f"({expected} bytes of values) but the file holds {found}")
-    if found > expected:
-        raise ValueError(f"{path}: {found - expected} unexpected bytes after the {expected} "
+                         f"({expected} bytes of values) but the file holds {len(data)}")
+    extra = len(stream.read(_CHUNK))
+    if extra:
+        at_least = "at least " if extra == _CHUNK else ""
+        raise ValueError(f"{path}: {at_least}{extra} unexpected bytes after the {expected} "
                          f"bytes of values announced by the header (shape {shape})")
-    array = np.frombuffer(data, dtype=dtype, offset=start).reshape(shape)
-    return array.astype(dtype.newbyteorder("="))
+    array = np.frombuffer(data, dtype=dtype).reshape(shape)
+    if not dtype.isnative:
+        array.byteswap(inplace=True)  # the bytearray is ours: no copy
+    return array.view(dtype.newbyteorder("="))
 
 
 def _check_pair(images: np.ndarray, labels: np.ndarray, where: str) -> tuple[np.ndarray, ...]:
@@ -124,7 +155,7 @@ def _check_pair(images: np.ndarray, labels: np.ndarray, where: str) -> tuple[np.
     if labels.size and (labels.min() < 0 or labels.max() > 9):
         bad = labels[(labels < 0) | (labels > 9)][0]
         raise ValueError(f"{where}: labels must be digits 0-9, found {bad}")
-    return images.astype(np.uint8), labels.astype(np.int64)
+    return images.astype(np.uint8, copy=False), labels.astype(np.int64, copy=False)
 
 
 def _find(folder: Path, names: tuple[str, ...]) -> Path | None:
@@ -154,27 +185,16 @@ def load_idx_folder(folder: str | Path) -> MNIST:
 # ---- npz --------------------------------------------------------------------------------------
 
 def load_npz(path: str | Path) -> MNIST:
-    """A Keras-style mnist.npz, read with ``allow_pickle=False`` (no code can run from it)."""
+    """A Keras-style mnist.npz, read without pickle (no code can run from it) and within
+    ``MAX_BYTES`` per array, checked against the sizes the archive declares before anything
+    is decompressed (see ``nn.serialization.NpzReader``)."""
     path = Path(path)
-    with open(path, "rb") as f:
-        if f.read(4) != b"PK\x03\x04":
-            raise ValueError(f"{path}: not an .npz file (an .npz is a zip archive, which starts "
-                             "with the bytes PK\\x03\\x04)")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            missing = [key for key in NPZ_KEYS if key not in archive.files]
-            if missing:
-                raise ValueError(f"{path}: missing array(s) {', '.join(missing)} (has "
-                                 f"{', '.join(archive.files) or 'none'})")
-            arrays = {key: archive[key] for key in NPZ_KEYS}
-    except ValueError as error:
-        if str(error).startswith(str(path)):
-            raise
-        raise ValueError(f"{path}: cannot read it as an .npz of plain arrays ({error})") \
-            from None
-    except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as error:
-        raise ValueError(f"{path}: not a readable .npz file, it may be truncated or corrupt "
-                         f"({type(error).__name__}: {error})") from None
+    with NpzReader(path) as archive:
+        missing = [key for key in NPZ_KEYS if key not in archive.names]
+        if missing:
+            raise ValueError(f"{path}: missing array(s) {', '.join(missing)} (has "
+                             f"{', '.join(archive.names) or 'none'})")
+        arrays = {key: archive.read(key, MAX_BYTES) for key in NPZ_KEYS}
     train = _check_pair(arrays["x_train"], arrays["y_train"], f"{path} (x_train, y_train)")
     test = _check_pair(arrays["x_test"], arrays["y_test"], f"{path} (x_test, y_test)")
     return MNIST(*train, *test, source=str(path))

@@ -243,3 +243,16 @@ def test_bundled_sample_split():
     other = mnist_data.load_mnist(seed=1)
     assert not np.array_equal(other.y_train, data.y_train)
     assert data.x_train.max() == 255 and data.x_train.min() == 0
+
+
+def test_idx_sizes_are_multiplied_without_overflow_and_capped(tmp_path):
+    path = tmp_path / "huge-idx3-ubyte"
+    path.write_bytes(bytes([0, 0, 8, 3]) + struct.pack(">3I", 2**32 - 1, 2**32 - 1, 2**31)
+                     + bytes(10))
+    with expect_error(path, str((2**32 - 1) ** 2 * 2**31), "more than the"):
+        mnist_data.read_idx(path)
+    small = tmp_path / "small-idx1-ubyte"
+    small.write_bytes(idx_bytes(np.zeros(200, np.uint8)))
+    assert mnist_data.read_idx(small, max_bytes=200).shape == (200,)
+    with expect_error(small, "200 bytes of values, more than the 199 bytes"):
+        mnist_data.read_idx(small, max_bytes=199)
