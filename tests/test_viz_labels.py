@@ -83,3 +83,22 @@ def test_text_width_grows_with_text_and_size():
     assert labels.text_width("∂z/∂~h =", 14) > labels.text_width("h =", 14)
     assert labels.text_width("h =", 20) > labels.text_width("h =", 14)
     assert labels.text_width("h", 14, bold=True) > labels.text_width("h", 14)
+
+
+@pytest.mark.parametrize("text, escaped", [
+    ("a\nb", "a<BR/>b"),
+    ("a\r\nb\rc", "a<BR/>b<BR/>c"),
+    ("a\tb", "a b"),
+    ("bell\x07", "bell\\\\x07"),        # shown as \x07 (the backslash doubled for Graphviz)
+    ("\x00\x1b\x7f\x85", "\\\\x00\\\\x1b\\\\x7f\\\\x85"),
+    ("\ufffe\ud800", "\\\\ufffe\\\\ud800"),
+    ("é ∂ h̄", "é ∂ h̄"),               # printable Unicode stays as it is
+])
+def test_escape_draws_control_characters_and_line_breaks(text, escaped):
+    assert labels.escape(text) == escaped
+
+
+def test_html_and_width_follow_line_breaks():
+    assert labels.html("a\nb<\x07") == "a<br>b&lt;\\x07"
+    assert labels.text_width("abc\nd") == labels.text_width("abc")
+    assert labels.printable("x\r\ny\tz\x01") == "x\ny z\\x01"

@@ -171,3 +171,17 @@ def nn_two_layers():
 
     return nn.Sequential([nn.Dense(2, "sigmoid", input_shape=(2,), dtype=np.float64),
                           nn.Dense(1, "sigmoid", input_shape=(2,), dtype=np.float64)])
+
+
+@pytest.mark.render
+@needs_dot
+def test_control_characters_and_line_breaks_in_labels_are_drawn():
+    """A bell or an escape character in a label made dot fail, and a line break vanished
+    without even a space (two lines read as one word)."""
+    a = Value(1.0, label="bell\x07esc\x1b\x00")
+    b = a * 2
+    b.label = "first line\nsecond\r\nthird\tcolumn"
+    svg = draw_graph(b, title="a\nb").svg()
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "bell\\x07esc\\x1b\\x00" in texts
+    assert {"first line", "second", "third column", "a", "b"} <= set(texts)

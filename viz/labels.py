@@ -9,7 +9,10 @@ Formulas are written in a markup of three signs, read by ``parse``:
 
 so ``'∂z/∂~h = ∂z/∂h · s′(~h)'`` reads ∂z/∂h̄ = ∂z/∂h · s′(h̄). Text that comes from the user (a
 ``Value``'s label, say) is never read as markup: ``literal`` keeps it as it is, and ``escape``
-makes ``<``, ``&``, ``\\`` and the rest appear literally in a Graphviz label.
+makes ``<``, ``&``, ``\\`` and the rest appear literally in a Graphviz label. A line break in
+such text starts a new line of the label (in Graphviz and on a web page), a tab is a space, and
+any other control character, which XML and so Graphviz cannot hold, is shown as Python writes
+it (``\\x07``).
 
 A parsed formula is a tuple of ``Piece``s, written out three ways:
 
@@ -120,11 +123,28 @@ def plain(formula) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+def printable(text) -> str:
+    r"""``text`` with its line breaks made ``\n`` (from ``\r\n`` or ``\r`` too), tabs made
+    spaces, and every other control character (a lone surrogate, U+FFFE and U+FFFF too)
+    written as Python writes it in a string: the bell character becomes the four characters
+    ``\x07``."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _UNPRINTABLE.sub(_escape_sequence, text)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape_sequence(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
 def html(formula) -> str:
     """HTML for a web page: ``<span class="bar">h</span>`` and ``<sub>c,h</sub>``."""
     out = []
     for piece in as_pieces(formula):
-        text = _html.escape(piece.text, quote=True)
+        text = _html.escape(printable(piece.text), quote=True).replace("\n", "<br>")
         if piece.kind == "bar":
             out.append(f'<span class="bar">{text}</span>')
         elif piece.kind == "sub":
@@ -141,11 +161,13 @@ def escape(text) -> str:
 
     XML's five special characters become entities, and a backslash is doubled: Graphviz reads
     ``\\N``, ``\\G`` and ``\\n`` in HTML-like labels too (even when written as ``&#92;``).
+    Control characters go through ``printable``, and a line break becomes ``<BR/>``: Graphviz
+    would otherwise refuse the label, or join the lines without even a space.
     """
-    text = str(text)
+    text = printable(text)
     text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("'", "&#39;"))
-    return text.replace("\\", "\\\\")
+    return text.replace("\\", "\\\\").replace("\n", "<BR/>")
 
 
 def line_height(size: float) -> float:
@@ -261,8 +283,9 @@ def text_width(formula, size: float = 14, bold: bool = False) -> float:
     total = 0.0
     for kind, text in _cells(as_pieces(formula)):
         scale = 0.72 if kind == "sub" else 1.0
-        width = sum(_WIDTH_OF.get(char, 0.75) for char in text
-                    if not unicodedata.combining(char)) * size * scale
+        width = max(sum(_WIDTH_OF.get(char, 0.75) for char in line
+                        if not unicodedata.combining(char))
+                    for line in printable(text).split("\n")) * size * scale
         total += math.ceil(width) + (2 if kind == "bar" else 0)
     return total
 
