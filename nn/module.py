@@ -180,8 +180,7 @@ class Module(TrainingMixin):
         there is nothing to move yet, and ``fit`` would make them on the CPU.
         """
         device = backend.normalize_device(device)
-        unbuilt = [name for name, (_, _, _, exists) in self._expected_state().items()
-                   if not exists]
+        unbuilt = [name for name, slot in self._expected_state().items() if not slot.built]
         if unbuilt and device != "cpu":
             raise ValueError(
                 f"this model is not built yet ({', '.join(unbuilt)} do not exist), so nothing "
