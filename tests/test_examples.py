@@ -238,3 +238,82 @@ def test_mnist_peer_agrees_with_pytorch():
     summary = peer.compare(seeds=2, epochs=5, limit=1000, verbose=False)
     assert summary["autograd-lite"]["mean"] > 0.7
     assert abs(summary["difference_points"]) < 3.0
+
+
+def test_tanh_derivatives(tmp_path):
+    r = run_quick("tanh_derivatives", tmp_path)
+    # the recurrence P_{k+1} = (1 − t²)·P_k′ gives the known polynomials
+    assert r["polynomials"][3].tolist() == [-2, 0, 8, 0, -6]
+    assert r["polynomials"][6].tolist() == [0, -272, 0, 1232, 0, -1680, 0, 720]
+    # six repeated elementwise_grads of al.tanh and of HIPS's formula match them to rounding
+    assert len(r["op_values"]) == len(r["hips_values"]) == 7
+    assert max(r["op_errors"]) < 1e-13
+    assert max(r["hips_errors"]) < 1e-12
+    # a derivative is not a constant: the 6th of tanh(x/2) swings between about ±0.8
+    assert 0.7 < np.abs(r["hips_values"][6]).max() < 0.9
+    assert "tanh_derivatives.png" in pngs(tmp_path)
+
+
+def test_tanh_closed_forms_are_derivatives():
+    """P_k(tanh x) is the derivative of P_{k-1}(tanh x), by central differences (independent
+    of the engine)."""
+    td = load("tanh_derivatives")
+    x, h = np.linspace(-3, 3, 61), 1e-5
+    for k in range(1, 7):
+        slope = (td.closed_form(k - 1, x + h) - td.closed_form(k - 1, x - h)) / (2 * h)
+        assert np.abs(slope - td.closed_form(k, x)).max() < 1e-6 * max(
+            1.0, np.abs(td.closed_form(k, x)).max())
+
+
+def test_tanh_closed_forms_match_sympy():
+    sympy = pytest.importorskip("sympy")
+    td = load("tanh_derivatives")
+    x, t = sympy.symbols("x t")
+    for k, coefficients in enumerate(td.closed_form_polynomials()):
+        derivative = sympy.diff(sympy.tanh(x), x, k).subs(sympy.tanh(x), t)
+        assert sympy.Poly(sympy.expand(derivative), t).all_coeffs()[::-1] == [
+            int(c) for c in coefficients]
+
+
+def test_tanh_derivative_formatting():
+    td = load("tanh_derivatives")
+    assert td.describe(np.array([-2.0, 0, 8, 0, -6])) == "−2 + 8t² − 6t⁴"
+    assert td.describe(np.array([1.0, 0, -1])) == "1 − t²"
+    assert td.describe(np.array([0.0, 1.0])) == "t"
+
+
+def test_newton(tmp_path):
+    r = run_quick("newton", tmp_path)
+    # a handful of steps to the minimum, from where each function's classic start
+    assert all(k <= 7 for k in r["steps_to_1e-10"].values()), r["steps_to_1e-10"]
+    # quadratic convergence: e_{k+1} / e_k² tends to f‴/(2f″) = 1/2 for eˣ − 2x
+    assert r["ratios"]["1-D"] and all(0.45 < q < 0.55 for q in r["ratios"]["1-D"])
+    assert r["ratios"]["1-D"][-1] == pytest.approx(0.5, rel=0.01)
+    # in 2-D, e_{k+1} ≤ C·e_k² with a modest C, and the digits double near the minimum
+    for name in ("Boyd", "Rosenbrock"):
+        assert len(r["ratios"][name]) >= 2 and max(r["ratios"][name]) < 2, r["ratios"]
+        errs = r["errors"][name]
+        doubling = [np.log(b) / np.log(a) for a, b in zip(errs, errs[1:])
+                    if 1e-12 < b and a < 0.05]
+        assert doubling and min(doubling) > 1.8, (name, doubling)
+    assert max(r["hessian_errors"].values()) < 1e-10
+    assert r["cg_difference"] < 1e-9  # hvp + conjugate gradients: the same Newton steps
+    assert r["descent_error"] > 1e-2  # gradient descent is still far after 2,000 steps
+    assert "newton.png" in pngs(tmp_path)
+
+
+def test_conjugate_gradients_solves_a_linear_system():
+    newton = load("newton")
+    rng = np.random.default_rng(0)
+    m = rng.normal(size=(5, 5))
+    a, b = m @ m.T + 5 * np.eye(5), rng.normal(size=5)
+    assert newton.conjugate_gradients(lambda v: a @ v, b) == pytest.approx(
+        np.linalg.solve(a, b), rel=1e-10)
+
+
+def test_newton_gradient_descent_step_is_stable_at_the_minimum():
+    """η·λ_max < 2 at (1, 1): gradient descent converges there (slowly), not away."""
+    newton = load("newton")
+    largest = np.linalg.eigvalsh(newton.rosenbrock_hessian(np.array([1.0, 1.0]))).max()
+    assert largest == pytest.approx(1001.6, abs=0.1)
+    assert newton.DESCENT_LR * largest < 2
