@@ -13,14 +13,22 @@ per node of layer ℓ+1):
 
     δ̄_ℓ = s'(v̄_ℓ) × δ_ℓ,        δ_ℓ = W_ℓᵀ δ̄_{ℓ+1},        Δ_ℓ = v_ℓ δ̄_{ℓ+1}ᵀ,
 
-where Δ_ℓ holds ∂z/∂W_{i,j} (row i, column j). The slide writes Δ_ℓ = v_ℓ δ_{ℓ+1}ᵀ: a slip, since
-∂z/∂W_{i,j} = ∂z/∂j̄ · i uses the derivative *before* the non-linearity; the script shows that
-v_ℓ δ_{ℓ+1}ᵀ is not the gradient.
+where Δ_ℓ holds ∂z/∂W_{i,j} (row i, column j). Two slips of the slides, which the script prints
+and checks:
 
-The network is ``viz.lecture.lecture_network()`` (seeded weights rounded to two decimals, the
-input (a, b) = (1.0, 0.5)), the one ``python -m viz lecture`` draws. Every number comes from the
-Tensor engine; the script checks them against the formulas above and against the scalar engine
-(``autograd_lite.Value``), then writes the step-by-step frames and the HTML page with ``viz``
+* the slide writes Δ_ℓ = v_ℓ δ_{ℓ+1}ᵀ, but ∂z/∂W_{i,j} = ∂z/∂j̄ · i uses the derivative *before*
+  the non-linearity: v_ℓ δ_{ℓ+1}ᵀ is not the gradient;
+* the slide writes v̄_1 = [c̄, d̄, f̄]; layer 1 is c, d, e, so v̄_1 = [c̄, d̄, ē].
+
+And one layout note: W_ℓ has one row per neuron of layer ℓ+1 (W_0 is 3 × 2, rows c, d, e), but
+Δ_ℓ = v_ℓ δ̄_{ℓ+1}ᵀ has one row per neuron of layer ℓ (Δ_0 is 2 × 3, rows a, b): Δ_ℓ is laid out
+as W_ℓᵀ, Δ_ℓ[k, m] = ∂z/∂W_ℓ[m, k]. A gradient step on W_ℓ subtracts a multiple of Δ_ℓᵀ.
+
+The network is ``autograd_lite.lecture``'s (seeded weights rounded to two decimals, the input
+(a, b) = (1.0, 0.5)): the one ``python -m viz lecture`` draws and ``python -m autograd_lite``
+prints. Every number comes from the Tensor engine; the script checks them against the formulas
+above and against the scalar engine (``autograd_lite.lecture.scalar_network``, one ``Value`` per
+number), then writes the step-by-step frames and the HTML page with ``viz``
 (which needs the ``graphviz`` Python package, the ``viz`` extra; drawing to files also needs
 Graphviz's ``dot`` program, without which the script skips the files).
 
@@ -30,12 +38,14 @@ Run: ``python examples/backprop_example.py [--quick] [--out DIR]``.
 # %%
 from __future__ import annotations
 
+import unicodedata
+
 import _common
 import numpy as np
 
-from autograd_lite import Tensor, Value
-
-NAMES = [["a", "b"], ["c", "d", "e"], ["f", "g", "h"], ["z"]]
+from autograd_lite import Tensor
+from autograd_lite.lecture import NEURONS as NAMES
+from autograd_lite.lecture import LectureParameters, scalar_network
 
 
 def sigmoid(x):
@@ -149,24 +159,38 @@ def slide_slip(n: dict) -> float:
 
 
 def scalar_engine(n: dict) -> dict:
-    """The same network built from ``Value``s, one per number, with the same weights: returns
+    """The same network built from ``Value``s, one per number, with the model's weights: returns
     z and every ∂z/∂W, ∂z/∂β and ∂z/∂(input) from the scalar engine."""
-    values = [Value(float(v)) for v in n["v"][0]]
-    inputs = values
-    weights, biases = [], []
-    for layer in range(1, len(NAMES)):
-        W = [[Value(float(w)) for w in row] for row in n["W"][layer - 1]]
-        beta = [Value(float(b)) for b in n["beta"][layer]]
-        values = [(sum((wi * vi for wi, vi in zip(row, values)), Value(0.0)) + b).sigmoid()
-                  for row, b in zip(W, beta)]
-        weights.append(W)
-        biases.append(beta)
-    z = values[0]
+    net = scalar_network(LectureParameters(weights=tuple(n["W"]), biases=tuple(n["beta"][1:]),
+                                           x=n["v"][0]))
+    z = net.output
     z.backward()
-    return {"z": z.data,
-            "grad_W": [np.array([[w.grad for w in row] for row in W]) for W in weights],
-            "grad_beta": [np.array([b.grad for b in beta]) for beta in biases],
-            "grad_x": np.array([v.grad for v in inputs])}
+    grad_W = [np.array([[net.weight[i, j].grad for i in sources] for j in targets])
+              for sources, targets in zip(NAMES, NAMES[1:])]
+    return {"z": z.data, "grad_W": grad_W,
+            "grad_beta": [np.array([net.bias[j].grad for j in targets]) for targets in NAMES[1:]],
+            "grad_x": np.array([net.node[i].grad for i in NAMES[0]])}
+
+
+def layout_notes(n: dict) -> dict:
+    """The shapes of W_ℓ and Δ_ℓ = v_ℓ δ̄_{ℓ+1}ᵀ (Δ_ℓ is laid out as W_ℓᵀ), and the names in v̄_1
+    (the slide's [c̄, d̄, f̄] takes f̄ from layer 2)."""
+    L = len(NAMES) - 1
+    deltas = [np.outer(n["v"][layer], n["delta_bar"][layer + 1]) for layer in range(L)]
+    return {"W_shapes": [n["W"][layer].shape for layer in range(L)],
+            "Delta_shapes": [Delta.shape for Delta in deltas],
+            "Delta_is_W_transposed": all(np.array_equal(Delta, n["grad_W"][layer].T)
+                                         for layer, Delta in enumerate(deltas)),
+            "v_bar_1": [unicodedata.normalize("NFC", f"{j}\u0304") for j in NAMES[1]]}
+
+
+def print_layout_notes(notes: dict) -> None:
+    shape = lambda s: " × ".join(map(str, s))  # noqa: E731
+    v_bar = ", ".join(notes["v_bar_1"])
+    print(f"  the slide's v̄_1 = [c̄, d̄, f̄] is a slip: layer 1 is c, d, e, so v̄_1 = [{v_bar}]")
+    print(f"  layout: W_0 is {shape(notes['W_shapes'][0])} (one row per neuron of layer 1: c, d, "
+          f"e), Δ_0 = v_0 δ̄_1ᵀ is {shape(notes['Delta_shapes'][0])} (one row per input: a, b):\n"
+          "          Δ_ℓ is laid out as W_ℓᵀ, Δ_ℓ[k, m] = ∂z/∂W_ℓ[m, k]")
 
 
 def compare_engines(n: dict, s: dict) -> float:
@@ -218,6 +242,7 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     errors = check_formulas(n)
     slip = slide_slip(n)
     engines = compare_engines(n, scalar_engine(n))
+    notes = layout_notes(n)
     if verbose:
         print(f"The lecture's 2-3-3-1 sigmoid network on (a, b) = ({x[0]:g}, {x[1]:g}); "
               f"z = {n['z']:.6f}\n")
@@ -229,6 +254,7 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
             print(f"  {formula:32s} {error:.1e}")
         print(f"  the slide's v_ℓ δ_(ℓ+1)ᵀ instead of v_ℓ δ̄_(ℓ+1)ᵀ is off by up to {slip:.4f}: "
               "a slip; the weight gradient needs δ̄")
+        print_layout_notes(notes)
         print(f"Tensor engine against the scalar engine (Value), largest difference: "
               f"{engines:.1e}\n")
     drawn = draw(model, x, out, frames=not quick)
@@ -241,8 +267,8 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
         lines = steps.table().splitlines()
         print("\n".join(lines[:4] + ["  ..."] + lines[-4:]))
     return {"numbers": n, "formula_errors": errors, "slide_slip": slip,
-            "engine_difference": engines, "viz_steps": viz_steps, "viz_error": viz_error,
-            "files": files}
+            "engine_difference": engines, "layout": notes, "viz_steps": viz_steps,
+            "viz_error": viz_error, "files": files}
 
 
 def _engine_value(n: dict, key: tuple) -> float:

@@ -125,11 +125,18 @@ def test_motivating_example(tmp_path):
     assert "motivating_example.png" in pngs(tmp_path)
 
 
-def test_backprop_example(tmp_path):
+def test_backprop_example(tmp_path, capsys):
     pytest.importorskip("graphviz")  # viz's drawings
     r = run_quick("backprop_example", tmp_path)
+    printed = capsys.readouterr().out
     assert all(error < 1e-12 for error in r["formula_errors"].values())
     assert r["slide_slip"] > 1e-3  # v δᵀ (the slide) is not the gradient; v δ̄ᵀ is
+    # the layout of Δ_ℓ is W_ℓ's transposed, and v̄_1 holds ē (the slide's f̄ is a slip)
+    layout = r["layout"]
+    assert layout["Delta_is_W_transposed"]
+    assert [d[::-1] for d in layout["Delta_shapes"]] == layout["W_shapes"] == [(3, 2), (3, 3),
+                                                                               (1, 3)]
+    assert "v̄_1 = [c̄, d̄, ē]" in printed and "Δ_ℓ is laid out as W_ℓᵀ" in printed
     assert r["engine_difference"] < 1e-12  # Tensor engine = scalar engine
     assert r["viz_steps"] == 55
     assert r["viz_error"] < 1e-12

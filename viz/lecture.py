@@ -1,46 +1,45 @@
-"""The lecture's backpropagation example: a 2-3-3-1 network of sigmoid units.
+"""The lecture's backpropagation example for the drawings: a 2-3-3-1 network of sigmoid units.
 
 Inputs a, b; hidden layers c, d, e and f, g, h; output z, with
 
     j̄ = Σ_i i·W_{i,j} + β_j,   j = s(j̄),   s(x) = 1 / (1 + e^-x).
 
-The weights and biases are drawn from a seeded generator and rounded to two decimals, so that a
-student can redo every step by hand: W ~ N(0, 1), β ~ N(0, 0.5²). Seed 4 (the default) gives
-derivatives large enough to read at four decimals.
+The numbers (seeded weights rounded to two decimals, the input (1, 0.5)) are defined once, in
+``autograd_lite.lecture``, which ``python -m autograd_lite`` computes with the scalar engine;
+here they become ``nn.Dense`` layers.
 """
 
 from __future__ import annotations
 
 import numpy
 
-LECTURE_SIZES = (2, 3, 3, 1)
-LECTURE_X = (1.0, 0.5)
-LECTURE_SEED = 4
+from autograd_lite.lecture import SEED as LECTURE_SEED
+from autograd_lite.lecture import SIZES as LECTURE_SIZES
+from autograd_lite.lecture import lecture_parameters
+
+__all__ = ["LECTURE_SEED", "LECTURE_SIZES", "lecture_graph_root", "lecture_network"]
+
 _SUB = "₀₁₂₃₄₅₆₇₈₉"
 
 
 def lecture_network(seed: int = LECTURE_SEED, sizes=LECTURE_SIZES, activation="sigmoid"):
     """The lecture's network as an ``nn.Sequential`` of ``nn.Dense`` layers (float64).
 
-    Returns ``(model, x)``: the model and the example input (1.0, 0.5).
+    Returns ``(model, x)``: the model and the example input (1.0, 0.5). ``seed`` and ``sizes``
+    give other networks of the same kind (see ``autograd_lite.lecture.lecture_parameters``).
     """
     import nn  # the drawings of graphs do not need nn; this example does
 
-    rng = numpy.random.default_rng(seed)
+    parameters = lecture_parameters(seed, sizes)
     layers = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+    for weight, bias in zip(parameters.weights, parameters.biases):
+        n_out, n_in = weight.shape
         layer = nn.Dense(n_out, activation=activation, input_shape=(n_in,),
                          dtype=numpy.float64)
-        layers.append(layer)
-    weights = [numpy.round(rng.normal(0, 1, (n_out, n_in)), 2)
-               for n_in, n_out in zip(sizes[:-1], sizes[1:])]
-    biases = [numpy.round(rng.normal(0, 0.5, n_out), 2) for n_out in sizes[1:]]
-    for layer, weight, bias in zip(layers, weights, biases):
         layer.weight.data[...] = weight
         layer.bias.data[...] = bias
-    x = numpy.array(LECTURE_X[:sizes[0]] if sizes[0] <= len(LECTURE_X)
-                    else rng.normal(0, 1, sizes[0]).round(2))
-    return nn.Sequential(layers), x
+        layers.append(layer)
+    return nn.Sequential(layers), parameters.x.copy()
 
 
 def lecture_graph_root(model, x):
