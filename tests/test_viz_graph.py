@@ -98,7 +98,7 @@ def test_tensor_grads_before_and_after_backward():
     h.retain_grad()
     loss.backward(retain_graph=True)  # a plain backward() releases the graph it went through
     after = draw_graph(loss).source
-    assert "not kept (retain_grad())" in after  # the sigmoid's output was not retained
+    assert "not kept: draw with backward=True" in after  # the sigmoid's output was not kept
     first = f"{W.grad[0, 0]:.4f}"
     assert first in after  # W's gradient, at 4 decimals
     assert "(2, 3) float64" in after
@@ -168,3 +168,103 @@ def test_session_defaults_come_from_viz_options(monkeypatch):
     assert "0.33<" in source and "0.333" not in source
     assert "fontname=Helvetica" in source
     assert "0.333" in draw_graph(a, digits=3).source  # a call's own setting wins
+
+
+# ---- every gradient after backward: draw_graph(root, backward=True) ----------------------------
+
+def test_backward_true_shows_every_gradient_the_root_s_1_included():
+    W, h, loss = tensor_expression()
+    source = draw_graph(loss, backward=True).source
+    assert "not kept" not in source and "not yet computed" not in source
+    # every node that needs a gradient shows one; x (a constant) says so
+    from autograd_lite.graph import topological_order
+
+    order = topological_order(loss)
+    needing = [node for node in order if node.requires_grad]
+    assert len(needing) == len(order) - 1
+    assert source.count("none (constant)") == 1
+    root_box = re.search(rf"^\s*n{len(order) - 1} \[label=<(.*)>\]$", source,
+                         flags=re.M).group(1)
+    assert re.search(r">1\.0000<", root_box)  # ∂loss/∂loss = 1
+    # the intermediate h = x Wᵀ + b: its gradient is s'(h) = s(h)(1 - s(h)), summarized
+    s = 1 / (1 + np.exp(-h.data))
+    assert f"mean {(s * (1 - s)).mean():.4f}" in source
+
+
+def test_backward_true_leaves_every_grad_as_it_found_it():
+    """The drawing's own backward pass must not add to the gradients a training step uses."""
+    W, h, loss = tensor_expression()
+    W.grad = np.full(W.shape, 7.0)  # a gradient accumulated earlier stays as it was
+    draw_graph(loss, backward=True)
+    assert (W.grad == 7.0).all() and h.grad is None and loss.grad is None
+    W.grad = None
+    loss.backward()  # the graph was kept: the user's own backward still works, once
+    W2, _, loss2 = tensor_expression()
+    loss2.backward()
+    np.testing.assert_array_equal(W.grad, W2.grad)
+    assert h.grad is None  # no retain_grad() left behind on the user's graph
+
+
+def test_backward_true_on_values_restores_their_grads():
+    a, b, d = micrograd_expression()
+    source = draw_graph(d, backward=True).source
+    assert "not yet computed" not in source
+    assert a.grad == 0.0 and not a.has_grad  # as before the drawing
+    d.backward()
+    a_grad = a.grad
+    assert f"{a_grad:.4f}" in draw_graph(d, backward=True).source
+    assert a.grad == a_grad  # not accumulated a second time
+
+
+def test_backward_true_needs_one_number_that_requires_grad():
+    x = al.Tensor(np.ones(3), requires_grad=True)
+    with pytest.raises(ValueError, match="one number"):
+        draw_graph(x * 2, backward=True)
+    with pytest.raises(RuntimeError, match="requires"):
+        draw_graph(al.Tensor(np.ones(3)).sum(), backward=True)
+
+
+def test_a_released_graph_is_refused_not_drawn_truncated():
+    """backward() without retain_graph releases each node's links to its parents: drawn, the
+    root would look like an input. The drawing says what happened and what to do."""
+    W, h, loss = tensor_expression()
+    loss._prev = ()  # what backward() leaves behind once it has released the graph
+    with pytest.raises(RuntimeError, match=r"released by backward\(\).*backward=True"):
+        draw_graph(loss)
+
+
+def test_backward_true_after_a_plain_backward_says_to_keep_the_graph():
+    _, _, loss = tensor_expression()
+    loss.backward()  # releases what a second backward pass would need
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        draw_graph(loss, backward=True)
+
+
+def test_parameters_are_named_after_the_model_tree():
+    import nn
+
+    al.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1))
+    x = np.array([[0.5, -1.0]])
+    loss = nn.mse_loss(model(x), np.array([[1.0]]))
+    source = draw_graph(loss, backward=True, model=model).source
+    for name, _ in model.named_parameters():
+        assert f"<B>{name}</B>" in source
+    assert "layers.0.weight" in source and "layers.2.bias" in source
+    model.layers[0].weight.label = "W_H"  # a label of the tensor's own wins
+    assert "<B>W_H</B>" in draw_graph(loss, model=model).source
+    with pytest.raises(TypeError, match="named_parameters"):
+        draw_graph(loss, model=object())
+
+
+def test_clusters_box_groups_of_nodes():
+    W, h, loss = tensor_expression()
+    source = draw_graph(loss, clusters=[("layer 1", [h])]).source
+    assert "subgraph cluster_0" in source and "layer 1" in source
+    cluster = source[source.index("subgraph cluster_0"):]
+    from autograd_lite.graph import topological_order
+
+    index = next(i for i, node in enumerate(topological_order(loss)) if node is h)
+    assert f"n{index} [" in cluster and f"n{index}op [" in cluster
+    with pytest.raises(ValueError, match="not in the graph"):
+        draw_graph(loss, clusters=[("elsewhere", [al.Tensor(1.0)])])

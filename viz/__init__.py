@@ -4,6 +4,7 @@ For a neuron j, j̄ is its value before the non-linearity and j = s(j̄) its val
 number being differentiated (the network's output, or a loss). Three calls:
 
     viz.draw_graph(root)                            # any Value or Tensor expression
+    viz.draw_graph(loss, backward=True, model=m)    # ... with every gradient, names from m
     viz.draw_network(model, x, y=None, loss=None)   # a Sequential of Dense layers, one example
     viz.backprop_steps(model, x)                    # the steps in lecture order, one frame each
 

@@ -4,6 +4,13 @@ One box per value (its label, data and gradient ∂z/∂value; for a tensor its 
 summary of data and gradient) and one small oval per operation, with an arrow from each input of
 the operation to the operation and from the operation to its result, as in micrograd's drawing.
 
+``draw_graph(loss, backward=True)`` shows every gradient, the root's ∂z/∂z = 1 included: it
+runs a backward pass of its own that keeps every node's gradient and the graph, draws, and then
+puts every ``.grad`` back as it found it. Without it a drawing shows the gradients the nodes
+hold: a ``Tensor``'s intermediate nodes hold none unless ``retain_grad()`` was called on them
+before ``backward()``, and ``backward()`` releases the graph it went through unless
+``retain_graph=True``, after which the graph cannot be drawn at all.
+
 The DOT text is deterministic: nodes are numbered by their position in
 ``topological_order(root)`` (n0 is an input, the last one is ``root``), never by ``id()``.
 """
@@ -11,6 +18,7 @@ The DOT text is deterministic: nodes are numbered by their position in
 from __future__ import annotations
 
 import warnings
+from contextlib import contextmanager
 
 import graphviz
 import numpy
@@ -29,23 +37,38 @@ class LargeGraphWarning(UserWarning):
     """The graph is large enough that Graphviz will be slow to lay it out."""
 
 
-def draw_graph(root, rankdir: str = "LR", *, max_elements: int = 6, digits: int | None = None,
+def draw_graph(root, rankdir: str = "LR", *, backward: bool = False, model=None,
+               clusters=None, max_elements: int = 6, digits: int | None = None,
                font: str | None = None, title: str | None = None) -> Drawing:
     """Draw the graph of operations that computed ``root`` (a ``Value`` or a ``Tensor``).
 
     Each value node shows ``data`` and ``grad`` = ∂z/∂(node), where z is the value that
     ``backward()`` was last called on. Drawn before any backward pass, a gradient reads
-    "not yet computed", not 0. An intermediate ``Tensor``'s gradient is freed by the engine
-    unless ``retain_grad()`` was called on it, and reads "not kept" then.
+    "not yet computed", not 0.
 
     Args:
         root: the expression to draw.
         rankdir: 'LR' (inputs on the left) or 'TB' (inputs at the top), as in Graphviz.
+        backward: run a backward pass from ``root`` first and show ∂root/∂node on every node,
+            the root's 1 and every intermediate tensor's included. The pass keeps the graph
+            (``retain_graph=True``) and every ``.grad`` is restored afterwards, so a later
+            ``root.backward()`` and optimizer step see exactly what they would have seen.
+            ``root`` must be one number (a loss).
+        model: an ``nn`` module (anything with ``named_parameters()``): its parameters are
+            labelled with their names in the module tree ('layers.0.weight') unless they carry
+            a label of their own.
+        clusters: a list of (title, nodes): each group of value nodes (and the operations that
+            made them) is drawn in one box with its title, as a network's layers; each box
+            follows the one before it in the list (below it with ``rankdir='TB'``).
         max_elements: a tensor with more elements than this shows its first few and its
             minimum, mean and maximum instead of every element.
         digits: decimals of every number (default ``viz.options.digits``, 4).
         font: the font family (default ``viz.options.font``, DejaVu Sans).
         title: a caption drawn above the graph.
+
+    Raises:
+        RuntimeError: the graph was released by a ``backward()`` without
+            ``retain_graph=True``, so the operations that made ``root`` are no longer known.
 
     Warns:
         LargeGraphWarning: above ``viz.options.max_nodes`` value nodes (1,000); a Tensor
@@ -57,6 +80,7 @@ def draw_graph(root, rankdir: str = "LR", *, max_elements: int = 6, digits: int 
         raise ValueError(f"rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     opts = current(digits=digits, font=font)
     order = topological_order(root)
+    _check_not_released(order)
     if len(order) > opts.max_nodes:
         warnings.warn(
             f"draw_graph: {len(order)} value nodes (more than {opts.max_nodes}); Graphviz "
@@ -64,6 +88,69 @@ def draw_graph(root, rankdir: str = "LR", *, max_elements: int = 6, digits: int 
             "scalar Values (one node per array), or use viz.draw_network for a Sequential.",
             LargeGraphWarning, stacklevel=2,
         )
+    names = _parameter_names(model)
+    if not backward:
+        return _digraph(root, order, rankdir, opts, names, clusters, max_elements, title)
+    with _own_backward_pass(root, order):
+        return _digraph(root, order, rankdir, opts, names, clusters, max_elements, title)
+
+
+def _check_not_released(order) -> None:
+    """Refuse a graph whose links ``backward()`` released: made by an op, needing a gradient,
+    but with no parents any more. Drawn, it would look like an input."""
+    for node in order:
+        if isinstance(node, Tensor) and node._op and node.requires_grad and not node._prev:
+            raise RuntimeError(
+                f"this graph was released by backward() (a tensor made by {node._op!r} no "
+                "longer knows its inputs), so it cannot be drawn. Draw it before backward(): "
+                "viz.draw_graph(loss, backward=True) runs a backward pass of its own and shows "
+                "every gradient; or call loss.backward(retain_graph=True).")
+
+
+@contextmanager
+def _own_backward_pass(root, order):
+    """∂root/∂node on every node while the drawing is made; every ``.grad`` restored after."""
+    if isinstance(root, Tensor):
+        if not root.requires_grad:
+            raise RuntimeError("draw_graph(backward=True): nothing in this graph requires a "
+                               "gradient (no input has requires_grad=True)")
+        if root.size != 1:
+            raise ValueError(f"draw_graph(backward=True) differentiates one number (a loss); "
+                             f"this root has shape {root.shape}: reduce it first (.sum())")
+        saved = [(node, node.grad, node._retains_grad) for node in order]
+        try:
+            for node in order:
+                node.grad = None
+                if node._prev and node.requires_grad:
+                    node.retain_grad()
+            root.backward(retain_graph=True)
+            yield
+        finally:
+            for node, grad, retains in saved:
+                node.grad, node._retains_grad = grad, retains
+    else:
+        saved = [(node, node.grad, node.has_grad) for node in order]
+        try:
+            for node in order:
+                node.grad = 0.0  # leaves accumulate: start them from 0
+            root.backward()
+            yield
+        finally:
+            for node, grad, has_grad in saved:
+                node.grad, node.has_grad = grad, has_grad
+
+
+def _parameter_names(model) -> dict:
+    """id(parameter) → its dotted name in ``model`` ('layers.0.weight')."""
+    if model is None:
+        return {}
+    if not hasattr(model, "named_parameters"):
+        raise TypeError(f"model must be an nn module (with named_parameters()), got "
+                        f"{type(model).__name__}")
+    return {id(parameter): name for name, parameter in model.named_parameters()}
+
+
+def _digraph(root, order, rankdir, opts, names, clusters, max_elements, title) -> Drawing:
     position = {id(node): i for i, node in enumerate(order)}
     # A Tensor graph keeps no gradient on its intermediate nodes (unless retain_grad()): one
     # that is missing after a backward pass was not kept, before one it is not yet computed.
@@ -80,21 +167,59 @@ def draw_graph(root, rankdir: str = "LR", *, max_elements: int = 6, digits: int 
     if title:
         dot.attr(label=f"<{labels.graphviz(labels.literal(title), size=size + 2)}>",
                  labelloc="t", fontsize=f"{size + 2:g}")
+    groups = _cluster_of(clusters, position)
+    boxes = {None: dot}
+    for number, (cluster_title, _) in enumerate(clusters or ()):
+        box = graphviz.Digraph(f"cluster_{number}")
+        box.attr(label=f"<{labels.graphviz(labels.literal(cluster_title), size=size)}>",
+                 style="rounded,dashed", color=opts.border, labeljust="l", margin="10")
+        boxes[number] = box
     for i, node in enumerate(order):
         name = f"n{i}"
         fill = _fill(node, node is root, opts)
-        table = _value_table(node, opts, max_elements, fill, backward_ran)
-        dot.node(name, label=f"<{table}>")
+        label = node.label or names.get(id(node), "")
+        table = _value_table(node, label, opts, max_elements, fill, backward_ran)
+        box = boxes[groups.get(i)]
+        box.node(name, label=f"<{table}>")
         if node._prev:
             op = f"n{i}op"
-            dot.node(op, label=f"<{_op_table(node._op, opts)}>", shape="ellipse",
+            box.node(op, label=f"<{_op_table(node._op, opts)}>", shape="ellipse",
                      style="filled", fillcolor="#f1f3f5", color=opts.border, margin="0.04,0.02",
                      height="0.3", width="0.3", fontsize=f"{size - 2:g}")
             for parent in node._prev:
                 dot.edge(f"n{position[id(parent)]}", op)
             dot.edge(op, name)
+    for number in range(len(clusters or ())):
+        dot.subgraph(boxes[number])
+    _stack_clusters(dot, order, groups)
     kind = "Value" if isinstance(root, Value) else "Tensor"
     return Drawing(dot, title=f"computation graph of a {kind} ({len(order)} values)")
+
+
+def _stack_clusters(dot, order, groups) -> None:
+    """Each cluster after the one before it (below it, for rankdir='TB'): an invisible edge
+    from the previous cluster's last node to each input of the cluster (a parameter, say),
+    which would otherwise sit beside the previous cluster."""
+    last = {}
+    for i in range(len(order)):
+        if i in groups:
+            last[groups[i]] = i
+    for i, node in enumerate(order):
+        number = groups.get(i)
+        if number is not None and not node._prev and number - 1 in last:
+            dot.edge(f"n{last[number - 1]}", f"n{i}", style="invis")
+
+
+def _cluster_of(clusters, position) -> dict:
+    """Position in the order → the number of its cluster."""
+    groups = {}
+    for number, (cluster_title, nodes) in enumerate(clusters or ()):
+        for node in nodes:
+            if id(node) not in position:
+                raise ValueError(f"cluster {cluster_title!r} holds a value that is not in "
+                                 "the graph of root")
+            groups[position[id(node)]] = number
+    return groups
 
 
 def _fill(node, is_root: bool, opts) -> str:
@@ -110,15 +235,16 @@ def _op_table(op: str, opts) -> str:
     return labels.graphviz(labels.literal(op or "?"), size=opts.font_size - 2)
 
 
-def _value_table(node, opts, max_elements: int, fill: str, backward_ran: bool) -> str:
+def _value_table(node, label: str, opts, max_elements: int, fill: str,
+                 backward_ran: bool) -> str:
     if isinstance(node, Value):
-        head = [labels.literal(node.label)] if node.label else []
+        head = [labels.literal(label)] if label else []
         data_lines = [labels.literal(labels.fmt(node.data, opts.digits))]
         grad_lines = ([labels.literal(labels.fmt(node.grad, opts.digits))] if node.has_grad
                       else None)
         grad_note = "not yet computed"
     else:
-        head = [labels.literal(node.label)] if node.label else []
+        head = [labels.literal(label)] if label else []
         head.append(labels.literal(_shape_text(node)))
         data_lines = [labels.literal(line)
                       for line in summarize(node.numpy(), opts.digits, max_elements)]
@@ -127,7 +253,7 @@ def _value_table(node, opts, max_elements: int, fill: str, backward_ran: bool) -
     muted = lambda text: labels.graphviz(text, size=size - 3, color=opts.muted)  # noqa: E731
     head_cell = ""
     if head:
-        lines = [(head[0], "bold" if node.label else "normal")]
+        lines = [(head[0], "bold" if label else "normal")]
         lines += [(line, "small") for line in head[1:]]
         head_cell = f'<TD ROWSPAN="2" VALIGN="MIDDLE">{_lines(lines, opts)}</TD><VR/>'
     if grad_lines is None:
@@ -172,7 +298,7 @@ def _tensor_grad(tensor: Tensor, opts, max_elements: int, backward_ran: bool):
     if not tensor.requires_grad:
         return None, "none (constant)"
     if backward_ran and tensor._prev and not tensor._retains_grad:
-        return None, "not kept (retain_grad())"
+        return None, "not kept: draw with backward=True"
     return None, "not yet computed"
 
 
