@@ -185,3 +185,20 @@ def test_control_characters_and_line_breaks_in_labels_are_drawn():
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert "bell\\x07esc\\x1b\\x00" in texts
     assert {"first line", "second", "third column", "a", "b"} <= set(texts)
+
+
+@pytest.mark.render
+@needs_dot
+def test_the_lecture_s_tensor_graph_is_readable_at_its_natural_size(lecture):
+    """Laid out left to right it was 5,239 × 521 px at 110 dpi: unreadable without zooming.
+    Top to bottom, one box per layer, it fits a screen's width with its text at full size."""
+    from viz.lecture import lecture_graph
+
+    model, x = lecture
+    drawing = lecture_graph(model, x, max_elements=9)
+    width, height = png_size(drawing.pipe("png", dpi=110))
+    assert width <= 1700 and height <= 2000, (width, height)
+    assert height > width  # the layers are stacked, not side by side
+    source = drawing.source
+    assert source.count("subgraph cluster_") == 4  # the input and three layers
+    assert source.count("not kept") == source.count("not yet computed") == 0

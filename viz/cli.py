@@ -13,7 +13,7 @@ Drawings of backpropagation in the lecture's notation (j̄ before the non-linear
 commands:
   lecture   draw the lecture's 2-3-3-1 sigmoid network (seeded weights) into --out DIR:
               network.svg/.png   every j̄, j, β_j, ∂z/∂j, ∂z/∂j̄ and every W_{i,j}, ∂z/∂W_{i,j}
-              graph.svg/.png     its computation graph, one node per tensor
+              graph.svg/.png     its computation graph, one node per tensor, every gradient
               frames/step_NNN.svg/.png   one frame per step of backprop, lecture order
               backprop.html      one offline page of the frames (buttons, slider, arrow keys)
               steps.txt          every step's formula with its numbers
@@ -22,6 +22,7 @@ commands:
 In Python:
   import viz
   viz.draw_graph(root)                           any Value or Tensor expression
+  viz.draw_graph(loss, backward=True)            ... with every gradient (draw before backward)
   viz.draw_network(model, x, y=None, loss=None)  a Sequential of Dense layers on one example
   viz.backprop_steps(model, x).save_html('backprop.html')
 """
@@ -64,7 +65,7 @@ def main(argv=None) -> int:
 
 def _lecture(args) -> int:
     import viz
-    from viz.lecture import LECTURE_SEED, lecture_graph_root, lecture_network
+    from viz.lecture import LECTURE_SEED, lecture_graph, lecture_network
 
     formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
     unknown = [f for f in formats if f not in ("svg", "png", "pdf")]
@@ -84,8 +85,8 @@ def _lecture(args) -> int:
     for fmt in formats:
         written.append(network.save(out / f"network.{fmt}", dpi=_dpi(fmt, args.dpi)))
     if not args.network_only:
-        graph = viz.draw_graph(lecture_graph_root(model, x), digits=args.digits, max_elements=9,
-                               title="The lecture's network as a graph of tensor operations")
+        graph = lecture_graph(model, x, digits=args.digits, max_elements=9,
+                              title="The lecture's network as a graph of tensor operations")
         for fmt in formats:
             written.append(graph.save(out / f"graph.{fmt}", dpi=_dpi(fmt, args.dpi)))
         steps = viz.backprop_steps(model, x, y=y, loss=loss, digits=args.digits,

@@ -17,7 +17,7 @@ from autograd_lite.lecture import SEED as LECTURE_SEED
 from autograd_lite.lecture import SIZES as LECTURE_SIZES
 from autograd_lite.lecture import lecture_parameters
 
-__all__ = ["LECTURE_SEED", "LECTURE_SIZES", "lecture_graph_root", "lecture_network"]
+__all__ = ["LECTURE_SEED", "LECTURE_SIZES", "lecture_graph", "lecture_network"]
 
 _SUB = "₀₁₂₃₄₅₆₇₈₉"
 
@@ -42,24 +42,36 @@ def lecture_network(seed: int = LECTURE_SEED, sizes=LECTURE_SIZES, activation="s
     return nn.Sequential(layers), parameters.x.copy()
 
 
-def lecture_graph_root(model, x):
-    """The Tensor expression of the network's forward pass, labelled in the lecture's notation
-    and backpropagated, for ``draw_graph``: v_0 = x, then v̄_ℓ = W_{ℓ-1} v_{ℓ-1} + β_ℓ and
-    v_ℓ = s(v̄_ℓ) for each layer, with every intermediate gradient kept."""
+def lecture_graph(model, x, **options):
+    """The computation graph of the network's forward pass, one node per tensor, with every
+    gradient, laid out top to bottom with one box per layer (readable at its natural size).
+
+    The tensors are labelled in the lecture's notation: v₀ = x, then for each layer ℓ
+    v̄_ℓ = W_{ℓ-1} v_{ℓ-1} + β_ℓ and v_ℓ = s(v̄_ℓ). Returns a ``Drawing``; ``options`` go to
+    ``draw_graph`` (``digits``, ``max_elements``, ``title``...).
+    """
     from autograd_lite import Tensor
+
+    from .graph import draw_graph
 
     v = Tensor(numpy.asarray(x, dtype=numpy.float64).reshape(1, -1), requires_grad=True,
                label="v₀ = x")
+    clusters = [("input", [v])]
     for index, layer in enumerate(model.layers, start=1):
         layer.weight.label = f"W{_SUB[index - 1]}"
         layer.bias.label = f"β{_SUB[index]}"
         layer.keep_activations = True
-        v = layer(v)
-        layer.keep_activations = False
-        layer.pre_activation.label = f"v̄{_SUB[index]}"
-        layer.pre_activation.retain_grad()
+        try:
+            v = layer(v)
+            pre = layer.pre_activation
+        finally:
+            layer.keep_activations = False
+            layer.pre_activation, layer.output = None, None
+        pre.label = f"v̄{_SUB[index]}"
         v.label = f"v{_SUB[index]}"
-        v.retain_grad()
-        layer.pre_activation, layer.output = None, None
-    v.backward()
-    return v
+        kind = "output" if index == len(model.layers) else "hidden"
+        clusters.append((f"layer {index} ({kind}): v̄{_SUB[index]} = v{_SUB[index - 1]} "
+                         f"W{_SUB[index - 1]}ᵀ + β{_SUB[index]},  v{_SUB[index]} = "
+                         f"s(v̄{_SUB[index]})", [layer.weight, layer.bias, pre, v]))
+    options.setdefault("rankdir", "TB")
+    return draw_graph(v, backward=True, clusters=clusters, **options)
