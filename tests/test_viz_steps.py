@@ -213,3 +213,27 @@ def test_wide_layers_use_sums():
     steps = backprop_steps(nn.Sequential(layers), np.linspace(-1, 1, 5))
     assert labels.plain(steps[0].formula) == "Σ_i i·W_{i,j} + β_j"
     assert "(5 products)" in labels.plain(steps[0].numbers)
+
+
+def test_the_heading_shows_z_only_once_the_forward_pass_has_computed_it(lecture_steps):
+    """Every frame's heading read 'z = the output, 0.7118' from step 1, before the forward pass
+    had computed z (step 14)."""
+    z = f"{lecture_steps.trace.value:.4f}"
+    step_of_z = next(s.number for s in lecture_steps if s.target == ("post", 3, 0))
+    assert step_of_z == 14
+    for index in range(len(lecture_steps)):
+        heading = lecture_steps.frame(index).source.split("Step ")[0]
+        if index + 1 < step_of_z:
+            assert "z = the output, not yet computed" in heading
+            assert z not in heading
+        else:
+            assert f"z = the output, {z}" in heading
+
+
+def test_the_heading_shows_the_loss_only_once_computed():
+    model, x = lecture_network()
+    steps = backprop_steps(model, x, y=1, loss="binary_crossentropy")
+    loss = f"{steps.trace.value:.4f}"
+    assert loss not in steps.frame(13).source.split("Step ")[0]
+    assert "not yet computed" in steps.frame(13).source.split("Step ")[0]
+    assert f"= {loss}; ∂L/∂·" in steps.frame(14).source.split("Step ")[0]

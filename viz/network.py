@@ -109,8 +109,10 @@ def activation_symbols(trace: NetworkTrace) -> list:
     return [labels.quote(name) for name in names]
 
 
-def title_lines(trace: NetworkTrace, opts: Options, title: str | None = None) -> list:
-    """Two lines of markup: the network, and what z is."""
+def title_lines(trace: NetworkTrace, opts: Options, title: str | None = None,
+                computed: bool = True) -> list:
+    """Two lines of markup: the network, and what z is, with z's value once ``computed`` (a
+    frame of the forward pass before z's step has not computed it yet)."""
     sizes = "-".join(str(n) for n in trace.sizes)
     names = [labels.quote(layer.activation) for layer in trace.layers]
     if len(set(names)) == 1:
@@ -119,14 +121,14 @@ def title_lines(trace: NetworkTrace, opts: Options, title: str | None = None) ->
         act = ", ".join(f"layer {i}: {n}" for i, n in enumerate(names, start=1))
     first = title if title is not None else f"A {sizes} network, {act}"
     output = trace.names.neurons[-1]
+    value = labels.fmt(trace.value, opts.digits) if computed else "not yet computed"
     if trace.symbol == "z":
-        second = (f"z = the output, {labels.fmt(trace.value, opts.digits)}; "
-                  "∂z/∂· is its derivative")
+        second = f"z = the output, {value}; ∂z/∂· is its derivative"
     else:
         out = output[0] if len(output) == 1 else "output"
         second = (f"L = {labels.quote(trace.loss_name)}({out}, y = {_short(trace.y)}) = "
-                  f"{labels.fmt(trace.value, opts.digits)}; ∂L/∂· is the derivative of this "
-                  "loss (the lecture's ∂z/∂· with z the loss)")
+                  f"{value}; ∂L/∂· is the derivative of this loss (the lecture's ∂z/∂· with z "
+                  "the loss)")
     return [labels.literal(first) if title is not None else first, second]
 
 
@@ -248,13 +250,20 @@ def _node_id(layer: int, k: int) -> str:
     return f"L{layer}n{k}"
 
 
+def output_key(trace: NetworkTrace) -> tuple:
+    """The key of z: the loss, or the network's single output."""
+    return ("loss",) if trace.symbol == "L" else ("post", len(trace.names.neurons) - 1, 0)
+
+
 def _heading(trace, opts, frame, title) -> str:
     size = opts.font_size
-    first, second = title_lines(trace, opts, title)
+    computed = frame is None or output_key(trace) in frame.visible
+    first, second = title_lines(trace, opts, title, computed)
     lines = [(first, size + 3, True), (second, size, False)]
     width = max(labels.text_width(text, s, bold=b) for text, s, b in lines)
-    if frame is not None:
-        width = max(width, frame.caption_width)
+    if frame is not None:  # the same width in every frame, z's value shown or not
+        other = title_lines(trace, opts, title, not computed)[1]
+        width = max(width, frame.caption_width, labels.text_width(other, size))
     rows = [f'<TR><TD ALIGN="LEFT">'
             f'{labels.graphviz(text, size=s, bold=b, width=width, align="LEFT")}</TD></TR>'
             for text, s, b in lines]
