@@ -124,3 +124,44 @@ def test_play_runs_to_the_last_frame_and_stops(page, tmp_path):
                    tmp_path=tmp_path)
     assert shown(dom) == (count, [count])
     assert 'data-playing="false"' in dom
+
+
+def screenshot(path, out, tmp_path, height=900):
+    """Chromium's picture of the page (1400 CSS pixels wide), as an array of RGB pixels."""
+    import numpy as np
+    from PIL import Image
+
+    args = [CHROMIUM, f"--user-data-dir={tmp_path / 'chromium-profile'}", "--headless",
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            "--hide-scrollbars", "--force-device-scale-factor=1", f"--window-size=1400,{height}",
+            "--virtual-time-budget=2000", f"--screenshot={out}", path.as_uri()]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0 and out.exists(), result.stderr[-2000:]
+    return np.asarray(Image.open(out).convert("RGB")).astype(int)
+
+
+def test_subscripts_in_the_embedded_svg_sit_where_graphviz_put_them(page, tmp_path):
+    """Graphviz writes a formula as one SVG <text> per run ('c·W', then the subscript 'c,f',
+    then ' + d·W', ...) at the x it computed with each run's spaces included. A browser drops
+    a <text>'s leading and trailing spaces, so the run after each subscript moved left
+    ('c̄= a·W  a,c+ b·W  b,c+ β  c' in Chromium, while the PNG frames were right). Two frames
+    (step 7: f̄ = c·W_{c,f} + ... + β_f; step 39: ∂z/∂c = ∂z/∂f̄·W_{c,f} + ...), screenshot
+    as written and with every SVG text's spaces kept (CSS white-space: pre), must be the same
+    picture."""
+    pytest.importorskip("PIL")
+    path, _ = page
+    text = path.read_text(encoding="utf-8")
+    both = "#frame-7, #frame-39 { display: block !important; }"  # the two frames, stacked
+    pictures = []
+    for name, extra in (("as_written", both), ("spaces_kept", both + " svg text "
+                                                                      "{ white-space: pre; }")):
+        copy = path.with_name(f"{name}.html")
+        copy.write_text(text.replace("</style>", extra + "</style>", 1), encoding="utf-8")
+        pictures.append(screenshot(copy, tmp_path / f"{name}.png", tmp_path, height=1700))
+    as_written, spaces_kept = pictures
+    assert as_written.shape == spaces_kept.shape
+    assert (as_written < 128).any(axis=2).sum() > 10_000  # the frames were drawn
+    differing = (as_written != spaces_kept).any(axis=2)
+    assert not differing.any(), (
+        f"{int(differing.sum())} pixels move when the SVG's spaces are kept, rows "
+        f"{differing.any(axis=1).nonzero()[0][[0, -1]].tolist()}")

@@ -205,13 +205,13 @@ def graphviz(formula, *, size: float = 14, color: str | None = None, bold: bool 
         return f"<FONT{attrs}>{inner}</FONT>"
 
     if all(piece.kind == "text" for piece in pieces):
-        return font(escape("".join(piece.text for piece in pieces)) or " ", size)
+        return font(escape(_keep_spaces("".join(piece.text for piece in pieces))) or " ", size)
     sub_size = round(0.72 * size, 1)
     row_height = math.ceil(line_height(size)) + 2
     cells = []
     for kind, text in _cells(pieces):
         if kind == "text":
-            cells.append(f"<TD>{font(escape(text), size)}</TD>")
+            cells.append(f"<TD>{font(escape(_keep_spaces(text)), size)}</TD>")
         elif kind == "bar":
             bar_color = f' COLOR="{color}"' if color else ""
             cells.append(f'<TD BORDER="1" SIDES="T"{bar_color}>{font(escape(text), size)}</TD>')
@@ -230,6 +230,22 @@ def graphviz(formula, *, size: float = 14, color: str | None = None, bold: bool 
                 cells.insert(0, f'<TD WIDTH="{spare}"></TD>')
     return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
             f"<TR>{''.join(cells)}</TR></TABLE>")
+
+
+def _keep_spaces(text: str) -> str:
+    """``text`` with its leading and trailing spaces made no-break spaces (U+00A0).
+
+    Graphviz writes each cell as one SVG ``<text>`` at the position it computed, spaces
+    included; an SVG viewer drops a text's outer spaces (SVG collapses white space), so the
+    text after a subscript moved left by a space in browsers ('c·W_{c,f} + d' read
+    'c·W c,f+ d' in Chromium). No-break spaces are kept, and are as wide.
+    """
+    stripped = text.strip(" ")
+    if not stripped:
+        return "\u00a0" * len(text)
+    head = len(text) - len(text.lstrip(" "))
+    tail = len(text) - len(text.rstrip(" "))
+    return "\u00a0" * head + stripped + "\u00a0" * tail
 
 
 # ---- numbers --------------------------------------------------------------------------------
