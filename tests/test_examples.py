@@ -324,3 +324,18 @@ def test_newton_gradient_descent_step_is_stable_at_the_minimum():
     largest = np.linalg.eigvalsh(newton.rosenbrock_hessian(np.array([1.0, 1.0]))).max()
     assert largest == pytest.approx(1001.6, abs=0.1)
     assert newton.DESCENT_LR * largest < 2
+
+
+def test_chain_rule(tmp_path):
+    pytest.importorskip("graphviz")  # viz's drawings
+    r = run_quick("chain_rule", tmp_path)
+    # y = x³, z = x², f = y·z: df/dx = z·3x² + y·2x = 5x⁴, at every x checked
+    assert r["formula_error"] < 1e-12 and r["sum_error"] < 1e-12
+    assert r["difference_error"] < 1e-6
+    assert len(r["checked"]) >= 5 and any(x < 0 for x, _ in r["checked"])
+    d = r["drawn"]  # x = 2
+    assert (d["y"], d["z"], d["f"], d["df_dy"], d["df_dz"]) == (8, 4, 32, 4, 8)
+    assert (d["via_y"], d["via_z"], d["df_dx"]) == (48, 32, 80)
+    assert "chain_rule.png" in pngs(tmp_path)
+    if has_dot():
+        assert {"chain_rule_forward.png", "chain_rule_backward.png"} <= pngs(tmp_path)
