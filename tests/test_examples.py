@@ -339,3 +339,25 @@ def test_chain_rule(tmp_path):
     assert "chain_rule.png" in pngs(tmp_path)
     if has_dot():
         assert {"chain_rule_forward.png", "chain_rule_backward.png"} <= pngs(tmp_path)
+
+
+def test_svm_slack_form(tmp_path):
+    r = run_quick("svm_slack_form", tmp_path)
+    # the three forms agree: the slack QP (SLSQP, SVC) and the hinge form by gradient descent
+    assert r["beta_difference"] < 2e-3 and r["angle_degrees"] < 0.1
+    for values in r["objectives"].values():
+        assert values["C"] == pytest.approx(r["C"] * values["lambda"])
+    best = min(v["S"] for v in r["objectives"].values())
+    assert all(v["S"] <= best * (1 + 1e-5) for v in r["objectives"].values())
+    assert r["sweep_margin_spread"] < 2e-3  # λ = 1/C over C = 0.1, 1, 10
+    # the optimal slack is the hinge: ε_i = max(0, 1 − y_i⟨x_i, β⟩), one per point
+    assert r["eps_is_the_hinge"] < 1e-8 and len(r["eps"]) == r["n"]
+    # misclassified ⇔ ε_i > 1; a point on the boundary has ε = 1 and is on neither side
+    assert len(r["misclassified"]) >= 3
+    assert r["misclassified"].tolist() == r["eps_above_1"].tolist()
+    assert r["boundary_point"]["eps"] == {-1.0: pytest.approx(1.0), 1.0: pytest.approx(1.0)}
+    assert abs(r["boundary_point"]["score"]) < 1e-12
+    assert len(r["inside_margin"]) >= 3  # 0 < ε ≤ 1: inside the margin, right side
+    # a non-zero ε_i makes x_i a support vector
+    assert set(r["nonzero_eps"].tolist()) <= set(r["svc_support"].tolist())
+    assert "svm_slack_form.png" in pngs(tmp_path)
