@@ -9,7 +9,8 @@ Why they agree: for a fixed β the best slack is the smallest one allowed,
 solves them with three independent methods on the same overlapping data and compares:
 
 * (S), the constrained problem as the lecture writes it, by SciPy's SLSQP over (β, ε);
-* (S) again by scikit-learn's SVC, whose objective ½‖β‖² + C' Σ ε_i is (S) halved, C' = C/2;
+* (S) again by scikit-learn's SVC (``svm_soft_margin.soft_margin_svc``), whose objective
+  ½‖β‖² + C' Σ ε_i is (S) halved, C' = C/2;
 * (λ) by gradient descent in autograd-lite (``svm_soft_margin.train_svm``), λ = 1/C.
 
 As in ``svm_soft_margin.py`` each x has a constant 1 appended, so ⟨x, β⟩ has an intercept β_0,
@@ -32,7 +33,7 @@ import _common
 import numpy as np
 from _common import plt
 from hinge_vs_logistic import make_data
-from svm_soft_margin import augment, train_svm
+from svm_soft_margin import augment, normal_angle, soft_margin_svc, train_svm
 
 C_MAIN = 1.0
 C_SWEEP = (0.1, 1.0, 10.0)
@@ -88,14 +89,6 @@ def solve_slack_slsqp(X, y, C: float) -> tuple[np.ndarray, np.ndarray]:
     return result.x[:3], result.x[3:]
 
 
-def solve_slack_svc(X, y, C: float) -> tuple[np.ndarray, np.ndarray]:
-    """(S) by scikit-learn's SVC (its dual): C' = C/2. Returns (β, the support vectors)."""
-    from sklearn.svm import SVC
-
-    svc = SVC(kernel="linear", C=C / 2, tol=1e-10).fit(X, y)
-    return np.r_[svc.coef_[0], svc.intercept_], np.sort(svc.support_)
-
-
 def solve_lambda_form(X, y, C: float, steps: int) -> np.ndarray:
     """(λ) with λ = 1/C by gradient descent in autograd-lite (``svm_soft_margin``)."""
     return train_svm(X, y, C, steps=steps).beta
@@ -105,12 +98,6 @@ def on_the_boundary(x: np.ndarray, beta: np.ndarray) -> np.ndarray:
     """x moved along the normal w onto the boundary ⟨x, β⟩ = 0."""
     w = beta[:2]
     return x - (augment(x[None])[0] @ beta) / (w @ w) * w
-
-
-def angle(a: np.ndarray, b: np.ndarray) -> float:
-    """The angle in degrees between two normals w = (β_1, β_2)."""
-    cosine = a[:2] @ b[:2] / (np.linalg.norm(a[:2]) * np.linalg.norm(b[:2]))
-    return float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
 
 
 # %% [markdown]
@@ -182,7 +169,7 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     X, y = make_data(n_per_class=25 if quick else 40, seed=3)
     steps = 1500 if quick else 5000
     beta_s, eps = solve_slack_slsqp(X, y, C_MAIN)
-    beta_svc, support = solve_slack_svc(X, y, C_MAIN)
+    beta_svc, support = soft_margin_svc(X, y, C_MAIN)
     beta_l = solve_lambda_form(X, y, C_MAIN, steps)
     solutions = {"(S) SLSQP": beta_s, "(S) SVC": beta_svc, "(λ) autograd-lite": beta_l}
     values = {name: objectives(beta, X, y, C_MAIN) for name, beta in solutions.items()}
@@ -190,14 +177,14 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     margins = y * (augment(X) @ beta_s)
     misclassified = np.flatnonzero(margins < 0)  # on the wrong side of ⟨x, β⟩ = 0
     probe = on_the_boundary(X[0], beta_s)
-    sweep = [{"C": C, "slsqp": solve_slack_slsqp(X, y, C)[0], "svc": solve_slack_svc(X, y, C)[0],
+    sweep = [{"C": C, "slsqp": solve_slack_slsqp(X, y, C)[0], "svc": soft_margin_svc(X, y, C)[0],
               "engine": beta_l if C == C_MAIN else solve_lambda_form(X, y, C, steps)}
              for C in C_SWEEP]
     result = {
         "n": len(X), "C": C_MAIN, "solutions": solutions, "objectives": values, "eps": eps,
         "eps_is_the_hinge": float(np.abs(eps - slack(beta_s, X, y)).max()),
         "beta_difference": max(float(np.abs(a - beta_s).max()) for a in (beta_svc, beta_l)),
-        "angle_degrees": max(angle(a, beta_s) for a in (beta_svc, beta_l)),
+        "angle_degrees": max(normal_angle(a, beta_s) for a in (beta_svc, beta_l)),
         "misclassified": misclassified, "eps_above_1": np.flatnonzero(eps > 1),
         "eps_at_least_1": np.flatnonzero(eps >= 1), "inside_margin":
             np.flatnonzero((eps > TOLERANCE) & (eps <= 1)),

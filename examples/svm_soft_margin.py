@@ -127,6 +127,22 @@ def hard_margin_reference(X: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.r_[svc.coef_[0], svc.intercept_]
 
 
+def soft_margin_svc(X: np.ndarray, y: np.ndarray, C: float):
+    """The soft margin of the same objective by scikit-learn's SVC: its ½‖w‖² + C' Σ ε_i is
+    ours halved, so C' = C/2. Returns (β, the indices of SVC's support vectors)."""
+    from sklearn.svm import SVC
+
+    svc = SVC(kernel="linear", C=C / 2, tol=1e-10).fit(X, y)
+    return np.r_[svc.coef_[0], svc.intercept_], np.sort(svc.support_)
+
+
+def normal_angle(a: np.ndarray, b: np.ndarray) -> float:
+    """The angle in degrees between the normals w = (β_1, β_2) of two separators."""
+    w, v = a[:2], b[:2]
+    cosine = float(w @ v / (np.linalg.norm(w) * np.linalg.norm(v)))
+    return float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
+
+
 def sweep(X: np.ndarray, y: np.ndarray, C_values=C_VALUES, steps: int = 3000,
           penalize_bias: bool = False) -> list[SVMResult]:
     """One trained SVM per C."""
@@ -135,11 +151,9 @@ def sweep(X: np.ndarray, y: np.ndarray, C_values=C_VALUES, steps: int = 3000,
 
 def compare_with_hard_margin(result: SVMResult, reference: np.ndarray) -> dict[str, float]:
     """How close the large-C solution is to the maximum-margin separator."""
-    w, w_ref = result.beta[:2], reference[:2]
-    cosine = float(w @ w_ref / (np.linalg.norm(w) * np.linalg.norm(w_ref)))
-    return {"reference_margin": 1.0 / float(np.linalg.norm(w_ref)),
+    return {"reference_margin": 1.0 / float(np.linalg.norm(reference[:2])),
             "margin": result.margin,
-            "angle_degrees": float(np.degrees(np.arccos(min(1.0, cosine)))),
+            "angle_degrees": normal_angle(result.beta, reference),
             "intercept": float(result.beta[2]),
             "reference_intercept": float(reference[2])}
 

@@ -361,3 +361,21 @@ def test_svm_slack_form(tmp_path):
     # a non-zero ε_i makes x_i a support vector
     assert set(r["nonzero_eps"].tolist()) <= set(r["svc_support"].tolist())
     assert "svm_slack_form.png" in pngs(tmp_path)
+
+
+def test_svm_robustness(tmp_path):
+    r = run_quick("svm_robustness", tmp_path)
+    clean, a, b = (r["models"][key] for key in ("clean", "A", "B"))
+    assert clean["separable"] and a["separable"] and not b["separable"]
+    # one outlier swings the hard margin and collapses it; C = 0.1 barely moves
+    assert a["hard_angle"] > 20 and a["hard_margin"] < clean["hard_margin"] / 4
+    assert a["hard_accuracy"] == 1.0  # separable: the hard margin still separates
+    assert a["soft_angle"] < 3 and abs(a["soft_margin"] / clean["soft_margin"] - 1) < 0.02
+    assert a["outlier_eps_soft"] > 1  # the soft margin gives up the outlier instead
+    # not separable: no hard margin at all, a soft margin all the same
+    assert b["hard"] is None and b["soft_angle"] < 5 and b["soft_accuracy"] > 0.95
+    # the smaller C, the less outlier A turns the soft margin
+    turns = [row["A"] for row in r["sweep"]]
+    assert turns == sorted(turns) and turns[0] < 2 and turns[-1] > 20
+    assert r["engine_vs_svc"] < 1e-2
+    assert "svm_robustness.png" in pngs(tmp_path)
