@@ -17,6 +17,14 @@ and classifying a new point, sign f(x), needs k(x_j, x) for the support vectors 
 Kernel logistic regression, with log(1 + e^{−y f}) in place of the hinge, has
 α_i = y_i σ(−y_i f(x_i)) / (2λ) ≠ 0 for every i: it needs all the training points.
 
+The last part checks the lecture's "if K is full rank then perfect separation is always
+possible": with a narrow kernel (γ = 50) K is full rank, numerically too, so f = Kα can take any
+values on the training points (α = K⁻¹y gives f(x_i) = y_i exactly), and the kernel SVM with
+λ = 10⁻³ (C = 1000) reaches y_i f(x_i) ≥ 1 for every i: the hard margin exists, 100 % training
+accuracy. At γ = 1 the same matrix is full rank only in exact arithmetic: its eigenvalues fall
+to 10⁻¹⁵ and its numerical rank is well below n. Separating perfectly is not generalizing well:
+the narrow kernel's test accuracy is lower.
+
 We step along g + 2λα = K⁻¹∇_α J, the gradient in the space of functions f (each step changes
 f by −ηK(g + 2λα), a gradient step on f in the kernel's norm): the engine gives g as the gradient
 of the loss with respect to the scores f. The plain gradient K(g + 2λα) would also work, but K's
@@ -38,6 +46,8 @@ import autograd_lite as al
 import nn
 
 LAMBDA = 0.5  # λ = 1/C
+FULL_RANK_GAMMA = 50.0  # a narrow RBF: each kernel barely reaches a point's neighbours
+HARD_LAMBDA = 1e-3  # C = 1000: every point must leave the margin
 
 
 # %% [markdown]
@@ -147,6 +157,32 @@ def sklearn_support_count(X, y, lam: float = LAMBDA, gamma: float = 1.0) -> int:
                    .fit(X, y).support_))
 
 
+def kernel_rank(X, gamma: float) -> dict:
+    """K's numerical rank (NumPy's, tolerance n·ε·λ_max), its eigenvalues, and how well
+    f = Kα can hit f(x_i) = y_i: the largest |Kα − y| for the least-squares α."""
+    K = rbf_kernel(X, X, gamma)
+    return {"gamma": gamma, "n": len(X), "rank": int(np.linalg.matrix_rank(K, hermitian=True)),
+            "eigenvalues": np.linalg.eigvalsh(K)[::-1], "K": K}
+
+
+def full_rank_separation(X, y, X_test, y_test, steps: int) -> dict:
+    """The lecture's "if K is full rank, perfect separation is possible", at γ = 1 and at the
+    narrow γ = 50: the rank, the interpolant α = K⁻¹y, and a kernel SVM with C = 1000."""
+    rows = {}
+    for gamma in (1.0, FULL_RANK_GAMMA):
+        row = kernel_rank(X, gamma)
+        K = row.pop("K")
+        alpha = np.linalg.lstsq(K, y, rcond=None)[0]
+        row["interpolation_error"] = float(np.abs(K @ alpha - y).max())
+        rows[gamma] = row
+    narrow = train(X, y, hinge, lam=HARD_LAMBDA, gamma=FULL_RANK_GAMMA, steps=steps, lr=0.1)
+    rows[FULL_RANK_GAMMA].update(
+        model=narrow, min_margin=float((y * narrow.scores(X)).min()),
+        train_accuracy=float((narrow.predict(X) == y).mean()),
+        test_accuracy=float((narrow.predict(X_test) == y_test).mean()))
+    return rows
+
+
 # %% [markdown]
 # ## Figures
 
@@ -198,6 +234,39 @@ def plot_coefficients(svm, klr, folder) -> None:
     _common.save(fig, folder, "kernel_coefficients.png")
 
 
+def plot_full_rank(X, y, rows, folder) -> None:
+    """The narrow kernel's SVM (every training point outside its margin) and the eigenvalues
+    of K for both bandwidths."""
+    narrow = rows[FULL_RANK_GAMMA]
+    model = narrow["model"]
+    lo, hi = X.min(0) - 0.6, X.max(0) + 0.6
+    xx, yy, points = _common.grid((lo[0], hi[0]), (lo[1], hi[1]), 250)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5))
+    ax = axes[0]
+    scores = model.scores(points)
+    _common.plot_regions(ax, xx, yy, scores, vmax=2.0)
+    ax.contour(xx, yy, scores.reshape(xx.shape), levels=[-1, 1], colors="k", linewidths=0.6,
+               linestyles="--")
+    _common.scatter_classes(ax, X, y, labels=("y = −1", "y = +1"), s=14)
+    ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]),
+           title=f"k(x, x') = {kernel_text(FULL_RANK_GAMMA)}, C = {1 / HARD_LAMBDA:g}: "
+                 f"min y_i f(x_i) = {narrow['min_margin']:.3f}\ntraining accuracy "
+                 f"{narrow['train_accuracy']:.0%}, test {narrow['test_accuracy']:.1%}")
+    ax.legend(loc="lower right", fontsize=8)
+    ax = axes[1]
+    for gamma, row in rows.items():
+        eig = np.maximum(row["eigenvalues"], 1e-18)
+        ax.semilogy(np.arange(1, len(eig) + 1), eig, lw=2,
+                    label=f"γ = {gamma:g}: numerical rank {row['rank']} of {row['n']}")
+        tolerance = row["eigenvalues"][0] * row["n"] * np.finfo(float).eps
+        ax.axhline(tolerance, color="grey", ls=":", lw=1)
+    ax.set(xlabel="k", ylabel="k-th largest eigenvalue of K", ylim=(1e-18, 1e3),
+           title="Eigenvalues of K (dotted: NumPy's rank tolerance)")
+    ax.legend()
+    fig.tight_layout()
+    _common.save(fig, folder, "kernel_full_rank.png")
+
+
 # %% [markdown]
 # ## Run it
 
@@ -233,6 +302,8 @@ def run(quick: bool = False, out: str = "out", gamma: float = 1.0,
                           "logistic": float((klr.predict(X_test) == y_test).mean())},
         "svm": svm, "logistic": klr,
     }
+    full_rank = full_rank_separation(X, y, X_test, y_test, steps)
+    result["full_rank"] = full_rank
     if verbose:
         print(f"{n} training points, k(x, x') = {kernel_text(gamma)}, λ = {LAMBDA:g}")
         print(f"check: ∇_α J = K (∂J/∂f + 2λα) to {result['gradient_check']:.1e}\n")
@@ -249,8 +320,20 @@ def run(quick: bool = False, out: str = "out", gamma: float = 1.0,
         print(f"  predicting with its {len(keep_klr)} largest |α_j| only (the hardest points): "
               f"{result['logistic_agreement']:.1%} identical, scores change by up to "
               f"{result['logistic_max_score_change']:.2f}")
+        print("\nIf K is full rank, perfect separation is possible:")
+        for g, row in full_rank.items():
+            print(f"  k = {kernel_text(g)}: numerical rank {row['rank']} of {row['n']}, "
+                  f"smallest eigenvalue {row['eigenvalues'][-1]:.1e}; α = K⁻¹y hits "
+                  f"f(x_i) = y_i to {row['interpolation_error']:.1e}")
+        narrow = full_rank[FULL_RANK_GAMMA]
+        print(f"  kernel SVM at γ = {FULL_RANK_GAMMA:g}, C = {1 / HARD_LAMBDA:g}: "
+              f"min y_i f(x_i) = {narrow['min_margin']:.4f} (≥ 1: the hard margin exists), "
+              f"training accuracy {narrow['train_accuracy']:.1%}, test "
+              f"{narrow['test_accuracy']:.1%} (γ = {gamma:g}, λ = {LAMBDA:g}: "
+              f"{result['test_accuracy']['svm']:.1%})")
     plot_models(X, y, svm, keep_svm, klr, keep_klr, out)
     plot_coefficients(svm, klr, out)
+    plot_full_rank(X, y, full_rank, out)
     return result
 
 

@@ -99,7 +99,14 @@ def test_kernel_svm(tmp_path):
     assert r["min_alpha_logistic"] > 1e-3
     assert r["logistic_agreement"] < 0.9
     assert min(r["test_accuracy"].values()) > 0.9
-    assert {"kernel_svm.png", "kernel_coefficients.png"} <= pngs(tmp_path)
+    # a narrow RBF: K full rank (numerically too), so perfect separation is possible
+    wide, narrow = r["full_rank"][1.0], r["full_rank"][50.0]
+    assert narrow["rank"] == narrow["n"] and narrow["eigenvalues"][-1] > 1e-4
+    assert narrow["interpolation_error"] < 1e-9  # α = K⁻¹y: f(x_i) = y_i
+    assert narrow["min_margin"] >= 1 - 1e-3  # every y_i f(x_i) ≥ 1: the hard margin exists
+    assert narrow["train_accuracy"] == 1.0
+    assert wide["rank"] < wide["n"] and wide["interpolation_error"] > 0.1  # not numerically
+    assert {"kernel_svm.png", "kernel_coefficients.png", "kernel_full_rank.png"} <= pngs(tmp_path)
 
 
 def test_kernel_bandwidth_option(tmp_path):
