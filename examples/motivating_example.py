@@ -17,6 +17,12 @@ everywhere (sign and step are flat), so it cannot be trained by gradient descent
 sigmoid s(z) = 1/(1 + e^{−z}) instead and the binary cross-entropy, both layers are learned.
 The last part answers "how many hidden variables are needed?" by training N_H = 1, ..., 6.
 
+It also draws the lecture's two kinds of features for the learned hidden layer: with the step
+activation, u_k = 1[W_H[k]·x + β_H[k] > 0] is binary, 0 or 1 depending on the side of the
+learned line; with the sigmoid, s(W_H[k]·x + β_H[k]) is real, in (0, 1), and mimics the binary
+feature: it is near 0 or 1 except in a band around the line, of width 2 ln 9 / ‖W_H[k]‖ between
+the values 0.1 and 0.9, and it is above 1/2 exactly where the step feature is 1.
+
 Run: ``python examples/motivating_example.py [--quick] [--out DIR]``.
 """
 
@@ -141,6 +147,39 @@ def hidden_unit_sweep(X, y, X_test, y_test, sizes=range(1, 7), restarts: int = 3
 
 
 # %% [markdown]
+# ## Step features and sigmoid features of the learned hidden layer
+
+# %%
+def hidden_features(model, X) -> dict:
+    """The learned hidden layer's features of the points X, with a step and with the sigmoid:
+    1[W_H x + β_H > 0] and s(W_H x + β_H), by two float64 layers with its weights."""
+    hidden = model.layers[0]
+    features = {}
+    for activation in ("step", "sigmoid"):
+        layer = nn.Dense(units=hidden.units, input_shape=(2,), activation=activation,
+                         dtype=np.float64)
+        layer.weight.data[...] = hidden.weight.data
+        layer.bias.data[...] = hidden.bias.data
+        features[activation] = layer(np.asarray(X, dtype=np.float64)).data
+    features["band_width"] = 2 * np.log(9) / np.linalg.norm(hidden.weight.data, axis=1)
+    return features
+
+
+def describe_features(features: dict) -> dict:
+    """What the lecture says of them, measured: the values a step feature takes, the range of
+    the sigmoid's, how many of the sigmoid's are near-binary (within 0.1 of 0 or 1), and how
+    often s > 1/2 agrees with the step."""
+    step, sigmoid = features["step"], features["sigmoid"]
+    return {"step_values": sorted(set(np.unique(step).tolist())),
+            "sigmoid_min": float(sigmoid.min()), "sigmoid_max": float(sigmoid.max()),
+            "sigmoid_max_gap": float((1 - sigmoid).min()),  # 1 − the largest, in float64
+            "near_binary": float(((sigmoid < 0.1) | (sigmoid > 0.9)).mean()),
+            "between": float(((sigmoid >= 0.1) & (sigmoid <= 0.9)).mean()),
+            "threshold_agreement": float(((sigmoid > 0.5) == (step > 0.5)).mean()),
+            "band_width": features["band_width"]}
+
+
+# %% [markdown]
 # ## Figures
 
 # %%
@@ -202,6 +241,34 @@ def plot(X, y, model, sweep, folder) -> None:
     _common.save(fig, folder, "motivating_example.png")
 
 
+def plot_features(model, X, y, folder) -> None:
+    """One column per hidden unit: its step feature (binary) above its sigmoid feature."""
+    xx, yy, points = _common.grid((0, 1), (0, 1), 200)
+    features = hidden_features(model, points)
+    units = features["step"].shape[1]
+    fig, axes = plt.subplots(2, units, figsize=(3.3 * units + 1, 7.2))
+    hidden = model.layers[0]
+    for k in range(units):
+        for row, kind in enumerate(("step", "sigmoid")):
+            ax = axes[row, k]
+            image = ax.imshow(features[kind][:, k].reshape(xx.shape), origin="lower",
+                              extent=(0, 1, 0, 1), vmin=0, vmax=1, cmap="viridis")
+            _common.plot_line(ax, hidden.weight.data[k], float(hidden.bias.data[k]), (0, 1),
+                              color="w", lw=1, ls="--")
+            ax.scatter(X[y > 0.5, 0], X[y > 0.5, 1], s=2, c="w", alpha=0.5)
+            ax.set(xlim=(0, 1), ylim=(0, 1), xticks=[], yticks=[])
+            if row == 0:
+                ax.set_title(f"unit {k + 1}: 1[W_H[{k + 1}]·x + β_H[{k + 1}] > 0]", fontsize=9)
+            else:
+                ax.set_title(f"s(W_H[{k + 1}]·x + β_H[{k + 1}])\nfrom 0.1 to 0.9 over "
+                             f"{features['band_width'][k]:.3f}", fontsize=9)
+    axes[0, 0].set_ylabel("step: binary features", fontsize=11)
+    axes[1, 0].set_ylabel("sigmoid: real, in [0, 1]", fontsize=11)
+    fig.colorbar(image, ax=axes, shrink=0.8, label="feature value")
+    fig.suptitle("The learned hidden layer's features (white dots: class 1)", y=0.98)
+    _common.save(fig, folder, "motivating_features.png")
+
+
 # %% [markdown]
 # ## Run it
 
@@ -216,6 +283,7 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     step_gradient = perceptron_gradient_norm(step_model, X, y)
     sweep = hidden_unit_sweep(X, y, X_test, y_test, restarts=1 if quick else 3, epochs=epochs)
     model = sweep[4]["model"]
+    features = describe_features(hidden_features(model, X))
     if verbose:
         print("The lecture's table, x → u (the sign of x against each of the four lines):\n")
         print(table(np.vstack([LECTURE_POINTS, X[:4]])))
@@ -229,11 +297,21 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
             print(f"  N_H = {hidden}: training {r['train']:.3f}   test {r['test']:.3f}")
         print("One line per side of the diamond: 4. With 3, sigmoid units bend the corners and "
               "get close; 1 or 2 cannot enclose it.")
+        print(f"\nThe 2-4-1 network's hidden features of the {n} points: with a step, values "
+              f"{features['step_values']} (binary); with the sigmoid, from "
+              f"{features['sigmoid_min']:.1e} to 1 − {features['sigmoid_max_gap']:.1e}, "
+              f"{features['near_binary']:.0%} of them within 0.1 of 0 or 1 and "
+              f"{features['between']:.0%} between (each unit's band from 0.1 to 0.9 is "
+              + ", ".join(f"{w:.3f}" for w in features["band_width"])
+              + f" wide); s > 1/2 exactly where the step is 1: "
+              f"{features['threshold_agreement']:.0%}")
     plot(X, y, model, sweep, out)
+    plot_features(model, X, y, out)
     return {"step_accuracy": step_accuracy, "step_gradient": step_gradient,
             "mlp_accuracy": accuracy(model, X, y),
             "mlp_test_accuracy": accuracy(model, X_test, y_test), "sweep": sweep,
-            "lecture_u": sign_features(LECTURE_POINTS), "lecture_class": label(LECTURE_POINTS)}
+            "lecture_u": sign_features(LECTURE_POINTS), "lecture_class": label(LECTURE_POINTS),
+            "features": features}
 
 
 def main(argv: list[str] | None = None) -> dict:
