@@ -393,3 +393,30 @@ def test_svm_robustness(tmp_path):
     assert turns == sorted(turns) and turns[0] < 2 and turns[-1] > 20
     assert r["engine_vs_svc"] < 1e-2
     assert "svm_robustness.png" in pngs(tmp_path)
+
+
+def test_non_convexity(tmp_path):
+    r = run_quick("non_convexity", tmp_path)
+    runs = r["runs"]
+    for run in runs:  # each restart ends at a local minimum
+        assert run["grad_norm"] < 1e-4
+        eig = run["hessian_eigenvalues"]
+        assert eig[0] > -1e-6 * eig[-1]
+    # all good: far below the start, within a few percent of each other
+    assert max(run["loss"] for run in runs) < 0.5 * r["start_loss"]
+    assert r["loss_spread"] < 0.25 and min(run["accuracy"] for run in runs) > 0.9
+    n = len(runs)
+    upper = np.triu_indices(n, 1)
+    assert r["distance"][upper].min() > 0.5  # the weights differ from restart to restart
+    # modulo the symmetries, at least two different minima, with different losses
+    a, b = r["pair"]
+    assert r["symmetric_distance"][a, b] > 0.1
+    assert abs(runs[a]["loss"] - runs[b]["loss"]) > 1e-3
+    # a convex loss never rises above its chords; this one does, even between θ and its own
+    # permuted copy (the same function)
+    slices = r["slices"]
+    assert slices["between"]["above_chord"] > 0.1
+    permuted = slices["permuted"]
+    assert permuted["ends"][0] == pytest.approx(permuted["ends"][1], abs=1e-12)
+    assert permuted["above_chord"] > 0.1
+    assert "non_convexity.png" in pngs(tmp_path)
