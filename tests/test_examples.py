@@ -180,6 +180,14 @@ def test_keras_demo_synthetic(tmp_path):
     assert len(history["loss"]) == 30
     assert history["loss"][-1] < 0.5 * history["loss"][0]
     assert r["test_accuracy"] > 0.9
+    # each side has a unit's line parallel to it but outside it, not on it; the class boundary
+    # lies where the output's weights put it, |logit(c_k)|/‖W_H[k]‖ from that line
+    for side in r["sides"]:
+        assert side["angle"] < 12
+        assert side["line_offset"] < -0.01
+        assert side["boundary_max"] < 0.06
+        assert side["gap"] == pytest.approx(side["predicted_gap"], abs=0.01)
+    assert len({side["unit"] for side in r["sides"]}) == 3
     assert "keras_demo_synthetic.png" in pngs(tmp_path)
 
 
