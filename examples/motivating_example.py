@@ -19,7 +19,7 @@ The last part answers "how many hidden variables are needed?" by training N_H = 
 
 It also draws the lecture's two kinds of features for the learned hidden layer: with the step
 activation, u_k = 1[W_H[k]·x + β_H[k] > 0] is binary, 0 or 1 depending on the side of the
-learned line; with the sigmoid, s(W_H[k]·x + β_H[k]) is real, in (0, 1), and mimics the binary
+learned line; with the sigmoid, s(W_H[k]·x + β_H[k]) is real, in [0, 1], and mimics the binary
 feature: it is near 0 or 1 except in a band around the line, of width 2 ln 9 / ‖W_H[k]‖ between
 the values 0.1 and 0.9, and it is above 1/2 exactly where the step feature is 1.
 
