@@ -228,9 +228,14 @@ def test_a_released_graph_is_refused_not_drawn_truncated():
     """backward() without retain_graph releases each node's links to its parents: drawn, the
     root would look like an input. The drawing says what happened and what to do."""
     W, h, loss = tensor_expression()
-    loss._prev = ()  # what backward() leaves behind once it has released the graph
+    loss.backward()  # releases each node's links to its inputs
+    assert loss._op and not loss._prev
     with pytest.raises(RuntimeError, match=r"released by backward\(\).*backward=True"):
         draw_graph(loss)
+    h2 = tensor_expression()[1]
+    (h2.sum() * 2).backward()  # releases h2's graph, not its consumer's that comes later
+    with pytest.raises(RuntimeError, match="released"):
+        draw_graph(h2.sigmoid().sum())
 
 
 def test_backward_true_after_a_plain_backward_says_to_keep_the_graph():
