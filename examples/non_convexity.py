@@ -11,7 +11,8 @@ example's diamond with the 2-4-1 sigmoid network, loss
 keeps falling as the weights grow).
 
 * Restarts: from several random starts θ₀ ~ N(0, 1), each run goes to a minimum: BFGS (SciPy)
-  on the loss and gradient computed by autograd-lite, until ‖∇L‖ < 10⁻⁴. Each end point is a
+  on the loss and gradient computed by autograd-lite, until the gradient vanishes (the script
+  stops if ‖∇L‖ > 10⁻⁴ at the end; it is about 10⁻⁹). Each end point is a
   local minimum: no eigenvalue of the Hessian (central differences of the engine's gradient)
   is negative. Their weights differ; their losses are all far below the start's and within
   about 10 % of each other; so are their accuracies. Some minima switch a hidden unit off
@@ -99,6 +100,9 @@ def restart(loss: Loss, seed: int) -> dict:
     result = minimize(loss, theta0, jac=True, method="BFGS",
                       options={"maxiter": 5000, "gtol": 1e-9})
     value, gradient = loss(result.x)
+    if np.linalg.norm(gradient) > GRADIENT_TOLERANCE:
+        raise RuntimeError(f"restart {seed} stopped at ‖∇L‖ = {np.linalg.norm(gradient):.1e}, "
+                           f"not at a minimum: {result.message}")
     rows, _ = units(result.x)
     return {"seed": seed, "theta": result.x, "loss": value,
             "active_units": int((np.abs(rows[:, 3]) > 1e-3).sum()),
@@ -244,10 +248,11 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
             a, b = runs[i]["theta"], runs[j]["theta"]
             distance[i, j] = relative_distance(a, b)
             symmetric[i, j] = relative_distance(*aligned(a, b))
-    # the two best restarts whose minima differ (modulo the symmetries)
-    order = np.argsort([r["loss"] for r in runs])
-    first = int(order[0])
-    second = next(int(j) for j in order[1:] if symmetric[first, j] > 0.05)
+    # the first restart at the lowest minimum, and the first at another one (modulo the
+    # symmetries); losses equal to 6 decimals count as one minimum
+    order = sorted(range(n), key=lambda i: (round(runs[i]["loss"], 6), i))
+    first = order[0]
+    second = next(j for j in order[1:] if symmetric[first, j] > 0.05)
     pair = (first, second)
     a, b = runs[first]["theta"], runs[second]["theta"]
     slices = {"between": slice_of(loss, a, b), "aligned": slice_of(loss, *aligned(a, b)),
