@@ -1,0 +1,88 @@
+"""The table of ops: each forward formula with its vector-Jacobian products beside it.
+
+Every op takes arrays and returns ``(out, vjps)``: the output array and, per argument, a function
+from g = ∂z/∂out to ∂z/∂argument (see ``primitive.py``). Gradients may keep the broadcast
+shape: the engine sums them back to each input's shape in one place (``backprop.sum_to``).
+
+Each op is written once, for arrays and Tensors alike. ``xp = array_module(x)`` is NumPy or CuPy
+when x is an array and this package when x is a Tensor, so ``xp.exp(x)`` and ``g * out`` compute
+on arrays in the forward pass and in a first-order backward pass (nothing recorded: as fast as
+plain NumPy), and record Tensor ops when ``backward(create_graph=True)`` runs the op again on its
+input Tensors: that is how a derivative is differentiated again. Parts that carry no gradient (a
+mask, an argmax, a maximum subtracted for stability) are computed on the data (``_data``) as
+constants, and a VJP never changes an array in place unless it made it.
+
+The table is split by family, one module each: ``elementwise`` (arithmetic, functions of one
+number, clip, where), ``reductions`` (sum, mean, max, … and the softmax family), ``linalg``
+(matmul, the fused ``linear``), ``shape`` (reshape, transpose, indexing, joins, copies); ``core``
+holds ``array_module`` and the helpers they share. This package gathers them into one namespace:
+``ops.exp``, ``ops.sum``, … and it is the module ``array_module`` returns for Tensors, so it
+offers every NumPy-named function that an op body calls as ``xp.<name>``.
+
+Adding an op: write its function in its family's module with ``@primitive``, import it here and
+export it in ``autograd_lite/__init__.py`` (and, if users call it as a method, add the method to
+``Tensor``), and add it to the gradient and second-derivative checks in ``tests/``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from . import core
+from .core import _axes, _constant, _data, _identity, _negative, _shape_arg, _spread, array_module
+from .elementwise import (
+    _masked,
+    _share,
+    abs,
+    add,
+    clip,
+    div,
+    exp,
+    isfinite,
+    log,
+    log1p,
+    maximum,
+    minimum,
+    mul,
+    neg,
+    power,
+    relu,
+    sigmoid,
+    sign,
+    sqrt,
+    stable_sigmoid,
+    sub,
+    tanh,
+    where,
+)
+from .linalg import _check_matmul_shapes, _linear, linear, matmul
+from .reductions import _extreme, log_softmax, logsumexp, max, mean, min, softmax, sum
+from .shape import (
+    _concatenate,
+    _device_of,
+    _expand,
+    _is_basic_index,
+    _moved,
+    _reshape,
+    _stack,
+    _transpose,
+    _unindex,
+    astype,
+    broadcast_to,
+    clone,
+    concatenate,
+    copy,
+    expand,
+    expand_dims,
+    getitem,
+    identity,
+    reshape,
+    squeeze,
+    stack,
+    swapaxes,
+    to_device,
+    transpose,
+    unindex,
+)
+
+core._namespace = sys.modules[__name__]
