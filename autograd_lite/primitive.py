@@ -98,6 +98,9 @@ def apply(fn, name: str, args: tuple, params: dict) -> Tensor:
             arrays.append(arg.data)
             parents.append(arg)
             needs_grad = needs_grad or arg.requires_grad
+        elif isinstance(arg, (list, tuple)) and name not in _OPERATORS:
+            # A function takes lists where NumPy's does: np.mean([a, b]).
+            return apply(fn, name, tuple(as_operand(a) for a in args), params)
         else:
             arrays.append(constant_argument(arg, name))
     if backend._cupy is not None:
@@ -123,6 +126,23 @@ def apply(fn, name: str, args: tuple, params: dict) -> Tensor:
     if len(parents) != len(args):  # keep the VJPs of the Tensor arguments only
         vjps = [vjp for arg, vjp in zip(args, vjps) if isinstance(arg, Tensor)]
     return Tensor._from_op(out, tuple(parents), tuple(vjps), name, (fn, args, params))
+
+
+# The ops behind +, -, *, / and **: like PyTorch's operators, they take no lists.
+_OPERATORS = frozenset({"add", "sub", "mul", "div", "power"})
+
+
+def as_operand(arg):
+    """A (nested) list or tuple as one operand, as NumPy reads ``np.mean([a, b])``: the stack of
+    its items, a Tensor if any of them is one (so gradients reach them), else an array."""
+    if not isinstance(arg, (list, tuple)):
+        return arg
+    items = [as_operand(item) for item in arg]
+    if any(isinstance(item, Tensor) for item in items):
+        from .ops import stack
+
+        return stack(items)
+    return numpy.asarray(items)
 
 
 def constant_argument(arg, name):

@@ -33,6 +33,29 @@ class Tensor:
         dtype: the NumPy dtype to convert to. Without it, arrays keep their dtype, Python floats
             become float32 and Python ints int64, as in PyTorch.
         device: 'cpu' (default) or 'cuda' / 'cuda:N' (needs CuPy and a GPU).
+
+    Methods and functions follow NumPy (``x.sum(axis=0, keepdims=True)``) and take PyTorch's
+    spellings too, by these rules, so that a PyTorch spelling never silently means something
+    else:
+
+    - ``dim=`` and ``keepdim=`` are accepted wherever ``axis=`` and ``keepdims=`` are (also
+      ``dims=``, ``shifts=``, ``dim0=``/``dim1=``, ``min=``/``max=``, ``diagonal=`` where
+      PyTorch uses them). Where PyTorch's answer to a call spelled that way differs from
+      NumPy's, the call gets PyTorch's: ``x.max(dim=1)`` and ``x.min(dim=1)`` return the pair
+      (values, indices); ``x.var(dim=0)`` and ``x.std(dim=0)`` are the sample estimates
+      (ddof 1), while ``x.var()`` and ``x.var(axis=0)`` are NumPy's population ones (ddof 0;
+      ``ddof=``, ``correction=`` and ``unbiased=`` say which explicitly);
+      ``x.split(n)`` (a method NumPy arrays lack) cuts pieces of n elements, as PyTorch does.
+    - ``x.transpose(a, b)`` with two axes swaps them, on a tensor of any number of
+      dimensions, as in PyTorch: on a 2-D tensor ``x.transpose(0, 1)`` is the transpose, never
+      the identity permutation NumPy would read. One tuple (``x.transpose((2, 0, 1))``), or N
+      axes of an N-d tensor with N > 2, is NumPy's permutation; no axes reverse them all.
+    - ``x.repeat(n)`` means different things in NumPy (each element n times) and PyTorch
+      (the whole tensor n times), so it needs ``axis=`` (NumPy's meaning); PyTorch's is
+      ``x.tile(n)``, and ``x.repeat_interleave(n, dim=k)`` is NumPy's under PyTorch's name.
+    - ``x.view(shape)`` is PyTorch's reshape; NumPy's ``view(dtype)`` is refused.
+    - ``x.size`` is NumPy's element count (an int), not PyTorch's ``size()``; ``x.shape``
+      serves both.
     """
 
     __slots__ = ("data", "grad", "requires_grad", "label", "_prev", "_vjps", "_op",
@@ -398,9 +421,13 @@ class Tensor:
         return ops.neg(self)
 
     def __matmul__(self, other):
+        if isinstance(other, (list, tuple)):  # operators take no lists, as in PyTorch
+            return NotImplemented
         return ops.matmul(self, other)
 
     def __rmatmul__(self, other):
+        if isinstance(other, (list, tuple)):
+            return NotImplemented
         return ops.matmul(other, self)
 
     def __getitem__(self, index):
@@ -447,10 +474,19 @@ class Tensor:
         return int(self.item())
 
     # ---- methods that mirror the functions in ops --------------------------------------------
+    # NumPy's signatures. PyTorch's keywords (dim=, keepdim=, ...) are passed on to the functions
+    # of ``ops``, which accept them (see the class docstring).
 
     @property
     def T(self) -> Tensor:
         """All axes reversed (NumPy's ``.T``)."""
+        return ops.transpose(self)
+
+    def t(self) -> Tensor:
+        """The transpose of a matrix (PyTorch's ``t()``; a vector is returned as it is)."""
+        if self.ndim > 2:
+            raise ValueError(f"t() needs at most 2 dimensions, this tensor has shape {self.shape}"
+                             "; use transpose(a, b) or permute(...)")
         return ops.transpose(self)
 
     def exp(self):
@@ -459,11 +495,22 @@ class Tensor:
     def log(self):
         return ops.log(self)
 
+    def log1p(self):
+        return ops.log1p(self)
+
     def sqrt(self):
         return ops.sqrt(self)
 
     def abs(self):
         return ops.abs(self)
+
+    __abs__ = abs
+
+    def sin(self):
+        return ops.sin(self)
+
+    def cos(self):
+        return ops.cos(self)
 
     def tanh(self):
         return ops.tanh(self)
@@ -480,47 +527,153 @@ class Tensor:
     def minimum(self, other):
         return ops.minimum(self, other)
 
-    def clip(self, min=None, max=None):
-        return ops.clip(self, min=min, max=max)
+    def clip(self, a_min=None, a_max=None, **names):
+        return ops.clip(self, a_min=a_min, a_max=a_max, **names)
 
-    def sum(self, axis=None, keepdims=False):
-        return ops.sum(self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis=None, keepdims=False):
-        return ops.mean(self, axis=axis, keepdims=keepdims)
-
-    def max(self, axis=None, keepdims=False):
-        return ops.max(self, axis=axis, keepdims=keepdims)
-
-    def min(self, axis=None, keepdims=False):
-        return ops.min(self, axis=axis, keepdims=keepdims)
-
-    def reshape(self, *shape):
-        return ops.reshape(self, *shape)
-
-    def transpose(self, *axes):
-        return ops.transpose(self, *axes)
-
-    def squeeze(self, axis=None):
-        return ops.squeeze(self, axis=axis)
-
-    def expand(self, *shape):
-        return ops.expand(self, *shape)
-
-    def softmax(self, axis=-1):
-        return ops.softmax(self, axis=axis)
-
-    def log_softmax(self, axis=-1):
-        return ops.log_softmax(self, axis=axis)
-
-    def logsumexp(self, axis=-1, keepdims=False):
-        return ops.logsumexp(self, axis=axis, keepdims=keepdims)
+    clamp = clip
 
     def pow(self, exponent):
         return ops.power(self, exponent)
 
+    def sum(self, axis=None, keepdims=False, **names):
+        return ops.sum(self, axis=axis, keepdims=keepdims, **names)
+
+    def mean(self, axis=None, keepdims=False, **names):
+        return ops.mean(self, axis=axis, keepdims=keepdims, **names)
+
+    def prod(self, axis=None, keepdims=False, **names):
+        return ops.prod(self, axis=axis, keepdims=keepdims, **names)
+
+    def var(self, axis=None, ddof=None, keepdims=False, **names):
+        return ops.var(self, axis, ddof, keepdims, **names)
+
+    def std(self, axis=None, ddof=None, keepdims=False, **names):
+        return ops.std(self, axis, ddof, keepdims, **names)
+
+    def max(self, axis=None, keepdims=False, **names):
+        return ops.max(self, axis, keepdims, **names)
+
+    def min(self, axis=None, keepdims=False, **names):
+        return ops.min(self, axis, keepdims, **names)
+
+    def argmax(self, axis=None, keepdims=False, **names):
+        return ops.argmax(self, axis=axis, keepdims=keepdims, **names)
+
+    def argmin(self, axis=None, keepdims=False, **names):
+        return ops.argmin(self, axis=axis, keepdims=keepdims, **names)
+
+    def cumsum(self, axis=None, **names):
+        return ops.cumsum(self, axis=axis, **names)
+
+    def logsumexp(self, axis=-1, keepdims=False, **names):
+        return ops.logsumexp(self, axis=axis, keepdims=keepdims, **names)
+
+    def softmax(self, axis=-1, **names):
+        return ops.softmax(self, axis=axis, **names)
+
+    def log_softmax(self, axis=-1, **names):
+        return ops.log_softmax(self, axis=axis, **names)
+
     def matmul(self, other):
         return ops.matmul(self, other)
+
+    def dot(self, other):
+        return ops.dot(self, other)
+
+    def outer(self, other):
+        return ops.outer(self, other)
+
+    def diag(self, k=0):
+        return ops.diag(self, k)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1, **names):
+        return ops.diagonal(self, offset=offset, axis1=axis1, axis2=axis2, **names)
+
+    def trace(self, offset=0, axis1=0, axis2=1):
+        return ops.trace(self, offset, axis1, axis2)
+
+    def tril(self, k=0, **names):
+        return ops.tril(self, k=k, **names)
+
+    def triu(self, k=0, **names):
+        return ops.triu(self, k=k, **names)
+
+    def reshape(self, *shape):
+        return ops.reshape(self, *shape)
+
+    def view(self, *shape):
+        return ops.view(self, *shape)
+
+    def ravel(self):
+        return ops.ravel(self)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return ops.flatten(self, start_dim, end_dim)
+
+    def transpose(self, *axes, **names):
+        """See the class docstring: ``transpose(a, b)`` swaps two axes (PyTorch), one tuple or N
+        axes of an N-d tensor with N > 2 permute them (NumPy), none reverse them."""
+        return ops.transpose(self, *axes, **names)
+
+    def permute(self, *dims):
+        return ops.permute(self, *dims)
+
+    def swapaxes(self, axis1, axis2):
+        return ops.swapaxes(self, axis1, axis2)
+
+    def squeeze(self, axis=None, **names):
+        return ops.squeeze(self, axis=axis, **names)
+
+    def unsqueeze(self, dim):
+        return ops.expand_dims(self, dim)
+
+    def expand(self, *shape):
+        return ops.expand(self, *shape)
+
+    def repeat(self, *repeats, **names):
+        """NumPy's ``x.repeat(n, axis=k)`` (each element n times along axis k; ``axis=None``
+        flattens first). PyTorch's ``x.repeat(2, 3)`` tiles the whole tensor instead, so without
+        ``axis=`` (or ``dim=``) the call is refused rather than guessed: write ``x.tile(...)``
+        for PyTorch's meaning."""
+        if not names:
+            raise TypeError(
+                f"repeat{repeats}: NumPy repeats each element (x.repeat(n, axis=k), also "
+                "x.repeat_interleave(n, dim=k)) and PyTorch tiles the whole tensor "
+                f"(x.tile({repeats if len(repeats) != 1 else repeats[0]})); say which with "
+                "axis= or use tile()")
+        return ops.repeat(self, *repeats, **names)
+
+    def repeat_interleave(self, repeats, dim=None):
+        return ops.repeat(self, repeats, axis=dim)
+
+    def tile(self, *reps):
+        return ops.tile(self, ops._shape_arg(reps))
+
+    def roll(self, shift, axis=None, **names):
+        return ops.roll(self, shift, axis, **names)
+
+    def flip(self, *axes, **names):
+        return ops.flip(self, ops._shape_arg(axes) if axes else None, **names)
+
+    def split(self, split_size_or_sections, dim=0):
+        """PyTorch's ``split``: pieces of ``split_size_or_sections`` elements along ``dim`` (or
+        of the sizes in a list); NumPy's function is ``ops.split``."""
+        return ops.split(self, split_size_or_sections, dim=dim)
+
+    def clone(self):
+        return ops.clone(self)
+
+    def float(self):
+        """This tensor as float32 (PyTorch's ``float()``); differentiable."""
+        return self.astype(numpy.float32)
+
+    def double(self):
+        """This tensor as float64 (PyTorch's ``double()``); differentiable."""
+        return self.astype(numpy.float64)
+
+    def tolist(self):
+        """The data as (nested) Python lists of numbers, copied from the GPU if needed."""
+        return backend.to_device(self.data, "cpu").tolist()
 
 
 def _to_array(data, dtype):

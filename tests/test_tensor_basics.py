@@ -389,13 +389,19 @@ BAD_OPERANDS = ["a", [1, 2], (1.0,), None, object(), {"a": 1}]
         lambda t, o: t / o,
         lambda t, o: t**o,
         lambda t, o: t @ o,
-        lambda t, o: al.maximum(t, o),
+        lambda t, o: o @ t,
     ],
-    ids=["t+o", "o+t", "t-o", "t*o", "o*t", "t/o", "t**o", "t@o", "maximum"],
+    ids=["t+o", "o+t", "t-o", "t*o", "o*t", "t/o", "t**o", "t@o", "o@t"],
 )
 def test_unsupported_operand_types_raise_type_error(combine, other):
     with pytest.raises(TypeError):
         combine(Tensor([1.0, 2.0]), other)
+
+
+@pytest.mark.parametrize("other", ["a", None, object(), {"a": 1}], ids=repr)
+def test_functions_refuse_what_is_not_a_number_or_a_list_of_them(other):
+    with pytest.raises(TypeError):
+        al.maximum(Tensor([1.0, 2.0]), other)
 
 
 def test_type_error_for_a_string_operand_names_its_type():

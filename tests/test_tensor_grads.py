@@ -534,10 +534,6 @@ def test_matmul_gradients_in_closed_form(rng):
     np.testing.assert_allclose(b.grad, a_values.T @ g, rtol=1e-12)
 
 
-def test_dot_is_matmul():
-    assert al.dot is al.matmul
-
-
 @pytest.mark.skipif(not hasattr(al, "linear"), reason="no linear op in this version")
 @pytest.mark.parametrize("x_shape", [(3,), (4, 3), (2, 4, 3)], ids=str)
 @pytest.mark.parametrize("with_bias", [True, False], ids=["bias", "no bias"])

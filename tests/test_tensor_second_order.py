@@ -41,6 +41,14 @@ def clip_safe(rng, shape):
     return rng.choice([-1.8, -0.6, 0.2, 0.7, 1.5], shape) + rng.uniform(-0.05, 0.05, shape)
 
 
+def zeros_in_rows(rng, shape):
+    """Row r has r zeros (0, 1, 2, 3, ...): every case of a product's gradient."""
+    x = rng.uniform(0.5, 2.0, shape)
+    for row in range(shape[0]):
+        x[row, :row] = 0.0
+    return x
+
+
 LABELS = np.array([2, 0, 1, 2])
 ONE_HOT = np.eye(3)[LABELS]
 SIGNS = np.array([1.0, -1.0, 1.0, -1.0])
@@ -107,6 +115,31 @@ CASES = {
     "identity": [("", lambda x: ops.identity(x) ** 3, [(ANY, (3,))])],
     "astype": [("", lambda x: x.astype(np.float64) ** 3, [(ANY, (3,))])],
     "to": [("cpu", lambda x: ops.to_device(x * x, device="cpu") ** 2, [(ANY, (3,))])],
+    "sin": [("", lambda x: al.sin(x), [(ANY, (2, 3))])],
+    "cos": [("", lambda x: al.cos(x), [(ANY, (2, 3))])],
+    "prod": [("axis", lambda x: al.prod(x, axis=1), [(ANY, (2, 3))]),
+             ("all, keepdims", lambda x: al.prod(x, keepdims=True), [(POSITIVE, (2, 2))]),
+             ("zeros", lambda x: al.prod(x, axis=1), [(zeros_in_rows, (4, 4))]),
+             ("zeros, axis 0", lambda x: al.prod(x.T * x.T, axis=0), [(zeros_in_rows, (4, 3))])],
+    "cumsum": [("axis", lambda x: al.cumsum(x, axis=1) ** 2, [(ANY, (2, 3))]),
+               ("flattened", lambda x: al.cumsum(x) ** 2, [(ANY, (2, 3))])],
+    "var": [("axis", lambda x: al.var(x, axis=0), [(ANY, (3, 2))]),
+            ("ddof, keepdims", lambda x: al.var(x, axis=(0, 2), ddof=1, keepdims=True),
+             [(ANY, (2, 3, 2))])],
+    "std": [("all", lambda x: al.std(x), [(ANY, (2, 3))]),
+            ("dim", lambda x: al.std(x, dim=1), [(ANY, (2, 3))])],
+    "tensordot": [("last and first", lambda a, b: al.tensordot(a, b, 1) ** 2,
+                   [(ANY, (2, 3)), (ANY, (3, 2))]),
+                  ("paired axes", lambda a, b: al.tensordot(a, b, ([0, 2], [2, 0])),
+                   [(ANY, (2, 3, 4)), (ANY, (4, 2, 2))])],
+    "einsum": [("matmul", lambda a, b: al.einsum("ij,jk->ik", a, b) ** 2,
+                [(ANY, (2, 3)), (ANY, (3, 2))]),
+               ("trace and a sum in one operand", lambda a, b: al.einsum("ii,jk", a, b) ** 2,
+                [(ANY, (3, 3)), (ANY, (2, 2))]),
+               ("broadcast", lambda a, b: al.einsum("...j,...j->...", a * a, b),
+                [(ANY, (2, 3)), (ANY, (3,))])],
+    "pad": [("", lambda x: al.pad(x * x, ((1, 0), (2, 1)), constant_values=1.5) ** 2,
+             [(ANY, (2, 3))])],
     # nn's fused losses and activations
     "mse_loss": [("", lambda p, t: nn.mse_loss(p * p, t), [(ANY, (4, 3)), (ANY, (4, 3))])],
     "hinge_loss": [("", lambda s: nn.hinge_loss(s * s - 0.5, SIGNS), [(values(0.1, 0.6), (4,))])],

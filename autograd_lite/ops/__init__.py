@@ -13,9 +13,12 @@ mask, an argmax, a maximum subtracted for stability) are computed on the data (`
 constants, and a VJP never changes an array in place unless it made it.
 
 The table is split by family, one module each: ``elementwise`` (arithmetic, functions of one
-number, clip, where), ``reductions`` (sum, mean, max, … and the softmax family), ``linalg``
-(matmul, the fused ``linear``), ``shape`` (reshape, transpose, indexing, joins, copies); ``core``
-holds ``array_module`` and the helpers they share. This package gathers them into one namespace:
+number, clip, where), ``reductions`` (sum, mean, prod, var, max, argmax, cumsum, … and the
+softmax family), ``linalg`` (matmul, dot, tensordot, einsum, the fused ``linear``, diagonals and
+triangles) and ``shape`` (reshape, transpose, indexing, joins and splits, repeat, roll, flip,
+pad, copies); ``core`` holds ``array_module`` and the helpers
+they share, among them ``synonyms``, which lets every op take PyTorch's ``dim=``/``keepdim=``
+for NumPy's ``axis=``/``keepdims=``. This package gathers them into one namespace:
 ``ops.exp``, ``ops.sum``, … and it is the module ``array_module`` returns for Tensors, so it
 offers every NumPy-named function that an op body calls as ``xp.<name>``.
 
@@ -29,13 +32,29 @@ from __future__ import annotations
 import sys
 
 from . import core
-from .core import _axes, _constant, _data, _identity, _negative, _shape_arg, _spread, array_module
+from .core import (
+    TORCH_NAMES,
+    _axes,
+    _constant,
+    _data,
+    _identity,
+    _negative,
+    _on_device,
+    _operand,
+    _shape_arg,
+    _shape_of,
+    _spread,
+    array_module,
+    synonyms,
+)
 from .elementwise import (
     _masked,
     _share,
     abs,
     add,
+    clamp,
     clip,
+    cos,
     div,
     exp,
     isfinite,
@@ -49,40 +68,95 @@ from .elementwise import (
     relu,
     sigmoid,
     sign,
+    sin,
     sqrt,
     stable_sigmoid,
     sub,
     tanh,
     where,
 )
-from .linalg import _check_matmul_shapes, _linear, linear, matmul
-from .reductions import _extreme, log_softmax, logsumexp, max, mean, min, softmax, sum
+from .linalg import (
+    _check_matmul_shapes,
+    _einsum,
+    _linear,
+    _tensordot,
+    diag,
+    diagonal,
+    dot,
+    einsum,
+    linear,
+    matmul,
+    outer,
+    tensordot,
+    trace,
+    tril,
+    triu,
+)
+from .reductions import (
+    ValuesIndices,
+    _extreme,
+    _max,
+    _min,
+    _standard_deviation,
+    _variance,
+    argmax,
+    argmin,
+    cumsum,
+    log_softmax,
+    logsumexp,
+    max,
+    mean,
+    min,
+    prod,
+    softmax,
+    std,
+    sum,
+    var,
+)
 from .shape import (
     _concatenate,
     _device_of,
     _expand,
     _is_basic_index,
     _moved,
+    _pad,
     _reshape,
     _stack,
     _transpose,
     _unindex,
     astype,
     broadcast_to,
+    cat,
     clone,
+    concat,
     concatenate,
     copy,
     expand,
     expand_dims,
+    flatten,
+    flip,
     getitem,
     identity,
+    moveaxis,
+    movedim,
+    pad,
+    permute,
+    ravel,
+    repeat,
+    repeat_interleave,
     reshape,
+    roll,
+    split,
     squeeze,
     stack,
     swapaxes,
+    take_along_axis,
+    tile,
     to_device,
     transpose,
     unindex,
+    unsqueeze,
+    view,
 )
 
 core._namespace = sys.modules[__name__]

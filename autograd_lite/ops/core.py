@@ -1,4 +1,5 @@
-"""What every family of ops shares: the array module of an input, a Tensor's data, axes.
+"""What every family of ops shares: the array module of an input, a Tensor's data, axes, and
+PyTorch's names for NumPy's parameters.
 
 ``array_module(x)`` is NumPy or CuPy when x is an array and the ops namespace
 (``autograd_lite.ops``) when x is a Tensor, so that one op body serves both (see the package's
@@ -7,10 +8,14 @@ docstring).
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import numpy
 from numpy import ndarray
 
 from .. import backend
+from ..primitive import as_operand
 from ..tensor import Tensor
 
 _namespace = None  # the autograd_lite.ops package, set when it has finished importing
@@ -42,6 +47,24 @@ def array_module(x, *more):
 def _data(x):
     """The array inside a Tensor; anything else as it is."""
     return x.data if isinstance(x, Tensor) else x
+
+
+def _operand(x):
+    """``x`` as an op takes it: a (nested) list of Tensors and numbers becomes one Tensor, or one
+    array when it holds no Tensor (NumPy reads ``np.flip([a, b])`` the same way)."""
+    return as_operand(x) if isinstance(x, (list, tuple)) else x
+
+
+def _shape_of(x):
+    """The shape of a Tensor, an array, a number or a list of them."""
+    return numpy.shape(_data(x))
+
+
+def _on_device(array, like):
+    """A NumPy array (an index, a mask) moved to the device of ``like``'s data."""
+    data = _data(like)
+    return array if backend.array_module(data) is numpy else backend.to_device(
+        array, backend.device_of(data))
 
 
 def _constant(array):
@@ -78,3 +101,42 @@ def _spread(g, shape, axis, keepdims):
 def _shape_arg(shape):
     """Accept f(2, 3) and f((2, 3)) alike."""
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+
+
+# ---- PyTorch's names for NumPy's parameters -------------------------------------------------
+
+TORCH_NAMES = {"dim": "axis", "keepdim": "keepdims"}
+
+
+def synonyms(**names):
+    """Let a function also take other libraries' names for its parameters, e.g.
+    ``@synonyms(dim="axis", keepdim="keepdims")``: ``f(x, dim=0)`` is ``f(x, axis=0)``.
+
+    Giving a parameter under both names, with different values, is a TypeError. A value equal
+    to the parameter's default counts as not given (Tensor methods pass their defaults on).
+    """
+
+    def wrap(fn):
+        defaults = {p.name: p.default for p in inspect.signature(fn).parameters.values()}
+
+        @functools.wraps(fn)
+        def call(*args, **params):
+            if params:
+                for other, name in names.items():
+                    if other in params:
+                        value = params.pop(other)
+                        given = params.get(name, defaults.get(name))
+                        if not _same(given, defaults.get(name)) and not _same(given, value):
+                            raise TypeError(f"{fn.__name__}() got {name}={given!r} and "
+                                            f"{other}={value!r}, two names for one parameter")
+                        params[name] = value
+            return fn(*args, **params)
+
+        call.synonyms = dict(names)
+        return call
+
+    return wrap
+
+
+def _same(a, b):
+    return a is b or (type(a) is type(b) and a == b)

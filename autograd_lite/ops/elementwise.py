@@ -11,7 +11,7 @@ import numpy
 from .. import backend
 from ..primitive import primitive
 from ..tensor import Tensor
-from .core import _constant, _data, _identity, _negative, array_module
+from .core import _constant, _data, _identity, _negative, array_module, synonyms
 
 # ---- arithmetic -----------------------------------------------------------------------------
 
@@ -104,6 +104,20 @@ def abs(x):
 
 
 @primitive
+def sin(x):
+    """sin x.  ∂/∂x: g·cos x."""
+    xp = array_module(x)
+    return xp.sin(x), (lambda g: g * xp.cos(x),)
+
+
+@primitive
+def cos(x):
+    """cos x.  ∂/∂x: -g·sin x."""
+    xp = array_module(x)
+    return xp.cos(x), (lambda g: -g * xp.sin(x),)
+
+
+@primitive
 def tanh(x):
     """tanh x.  ∂/∂x: g·(1 - tanh² x)."""
     out = array_module(x).tanh(x)
@@ -161,11 +175,16 @@ def _share(winner, other):
     return (winner > other) + 0.5 * (winner == other)
 
 
+@synonyms(min="a_min", max="a_max")
 @primitive
-def clip(x, min=None, max=None):
-    """x limited to [min, max].  ∂/∂x: g where min ≤ x ≤ max, else 0."""
-    out = array_module(x).clip(x, min, max)
+def clip(x, a_min=None, a_max=None):
+    """x limited to [a_min, a_max] (NumPy's names; ``min=``/``max=`` as in NumPy 2 and PyTorch's
+    ``clamp``).  ∂/∂x: g where a_min ≤ x ≤ a_max, else 0."""
+    out = array_module(x).clip(x, a_min, a_max)
     return out, (lambda g: _masked(g, _data(out) == _data(x)),)
+
+
+clamp = clip  # PyTorch's name
 
 
 def _masked(g, weight):
