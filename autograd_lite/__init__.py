@@ -9,8 +9,9 @@
 - ``gradcheck`` / ``gradgradcheck``: first and second derivatives against finite differences.
 - ``primitive``: define a new differentiable op with its own vector-Jacobian products.
 - NumPy's functions (``al.sum``, ``al.einsum``, ``al.pad``, …) and PyTorch's names for them
-  (``al.cat``, ``al.unsqueeze``, ``dim=``, …): see ``Tensor``'s docstring for the rules where
-  the two libraries disagree.
+  (``al.cat``, ``al.unsqueeze``, ``dim=``, …), convolution and pooling (``al.conv2d``,
+  ``al.max_pool2d``, ``al.avg_pool2d``): see ``Tensor``'s docstring for the rules where the two
+  libraries disagree.
 """
 
 from .backprop import gradients, sum_to
@@ -37,6 +38,7 @@ from .ops import (
     argmax,
     argmin,
     array_module,
+    avg_pool2d,
     broadcast_to,
     cat,
     clamp,
@@ -44,6 +46,8 @@ from .ops import (
     clone,
     concat,
     concatenate,
+    conv2d,
+    conv_transpose2d,
     cos,
     cumsum,
     diag,
@@ -62,6 +66,7 @@ from .ops import (
     logsumexp,
     matmul,
     max,
+    max_pool2d,
     maximum,
     mean,
     min,
@@ -108,17 +113,17 @@ from .value import Value, weighted_sum
 
 __all__ = [
     "GradcheckError", "Tensor", "Value", "abs", "arange", "argmax", "argmin", "array_module",
-    "broadcast_to", "cat", "clamp", "clip", "clone", "concat", "concatenate", "cos", "cumsum",
-    "default_generator", "detect_anomaly", "diag", "diagonal", "dot", "einsum", "elementwise_grad",
-    "enable_grad", "exp", "expand", "expand_dims", "eye", "flatten", "flip", "from_numpy", "full",
-    "full_like", "grad", "gradcheck", "gradgradcheck", "gradients", "hessian", "hvp",
-    "is_grad_enabled", "jacobian", "linear", "linspace", "log", "log1p", "log_softmax",
-    "logsumexp", "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "moveaxis",
-    "movedim", "no_grad", "ones", "ones_like", "outer", "pad", "permute", "primitive", "prod",
-    "rand", "randn", "ravel", "relu", "repeat", "repeat_interleave", "reshape", "roll", "sigmoid",
-    "sin", "softmax", "split", "sqrt", "squeeze", "stack", "std", "sum", "sum_to", "swapaxes",
-    "take_along_axis", "tanh", "tensor", "tensordot", "tile", "trace", "transpose", "tril", "triu",
-    "unsqueeze", "value_and_grad", "var", "view", "vjp", "weighted_sum", "where", "zeros",
-    "zeros_like"
+    "avg_pool2d", "broadcast_to", "cat", "clamp", "clip", "clone", "concat", "concatenate",
+    "conv2d", "conv_transpose2d", "cos", "cumsum", "default_generator", "detect_anomaly", "diag",
+    "diagonal", "dot", "einsum", "elementwise_grad", "enable_grad", "exp", "expand", "expand_dims",
+    "eye", "flatten", "flip", "from_numpy", "full", "full_like", "grad", "gradcheck",
+    "gradgradcheck", "gradients", "hessian", "hvp", "is_grad_enabled", "jacobian", "linear",
+    "linspace", "log", "log1p", "log_softmax", "logsumexp", "manual_seed", "matmul", "max",
+    "max_pool2d", "maximum", "mean", "min", "minimum", "moveaxis", "movedim", "no_grad", "ones",
+    "ones_like", "outer", "pad", "permute", "primitive", "prod", "rand", "randn", "ravel", "relu",
+    "repeat", "repeat_interleave", "reshape", "roll", "sigmoid", "sin", "softmax", "split", "sqrt",
+    "squeeze", "stack", "std", "sum", "sum_to", "swapaxes", "take_along_axis", "tanh", "tensor",
+    "tensordot", "tile", "trace", "transpose", "tril", "triu", "unsqueeze", "value_and_grad",
+    "var", "view", "vjp", "weighted_sum", "where", "zeros", "zeros_like"
 ]
 __version__ = "0.1.0"

@@ -49,6 +49,10 @@ def zeros_in_rows(rng, shape):
     return x
 
 
+WINDOW = ops.Window(kernel=(2, 3), stride=(2, 1), padding=((1, 0), (1, 1)), dilation=(1, 2),
+                    size=(5, 4))  # windows at 3 × 2 places
+PICKED = np.array([[[[0, 5], [1, 3], [2, 4]]]])  # the kernel entry each window picked
+
 LABELS = np.array([2, 0, 1, 2])
 ONE_HOT = np.eye(3)[LABELS]
 SIGNS = np.array([1.0, -1.0, 1.0, -1.0])
@@ -140,6 +144,26 @@ CASES = {
                 [(ANY, (2, 3)), (ANY, (3,))])],
     "pad": [("", lambda x: al.pad(x * x, ((1, 0), (2, 1)), constant_values=1.5) ** 2,
              [(ANY, (2, 3))])],
+    "conv2d": [("stride, padding, dilation, groups",
+                lambda x, w, b: al.conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2),
+                                          groups=2) ** 2,
+                [(ANY, (2, 4, 5, 6)), (ANY, (4, 2, 2, 2)), (ANY, (4,))]),
+               ("tanh", lambda x, w: al.tanh(al.conv2d(x, w)),
+                [(ANY, (1, 2, 4, 4)), (ANY, (3, 2, 3, 3))])],
+    "conv_transpose2d": [("stride, output padding",
+                          lambda x, w: al.conv_transpose2d(x, w, stride=2, padding=1,
+                                                           output_padding=1) ** 2,
+                          [(ANY, (2, 2, 3, 3)), (ANY, (2, 3, 3, 3))])],
+    "conv2d_weight": [("", lambda x, g: ops._conv2d_weight(x, g, window=WINDOW, groups=1) ** 2,
+                       [(ANY, (2, 2, 5, 4)), (ANY, (2, 3, 3, 2))])],
+    "max_pool2d": [("overlapping, padding", lambda x: al.max_pool2d(x, 3, 2, 1) ** 2,
+                    [(distinct, (2, 2, 5, 5))])],
+    "max_pool2d_scatter": [
+        ("", lambda g: ops._pool_scatter(g * g, picked=PICKED, window=WINDOW) ** 2,
+         [(ANY, (1, 1, 3, 2))])],
+    "max_pool2d_gather": [
+        ("", lambda x: ops._pool_gather(x * x, picked=PICKED, window=WINDOW) ** 2,
+         [(ANY, (1, 1, 5, 4))])],
     # nn's fused losses and activations
     "mse_loss": [("", lambda p, t: nn.mse_loss(p * p, t), [(ANY, (4, 3)), (ANY, (4, 3))])],
     "hinge_loss": [("", lambda s: nn.hinge_loss(s * s - 0.5, SIGNS), [(values(0.1, 0.6), (4,))])],

@@ -15,8 +15,8 @@ constants, and a VJP never changes an array in place unless it made it.
 The table is split by family, one module each: ``elementwise`` (arithmetic, functions of one
 number, clip, where), ``reductions`` (sum, mean, prod, var, max, argmax, cumsum, … and the
 softmax family), ``linalg`` (matmul, dot, tensordot, einsum, the fused ``linear``, diagonals and
-triangles) and ``shape`` (reshape, transpose, indexing, joins and splits, repeat, roll, flip,
-pad, copies); ``core`` holds ``array_module`` and the helpers
+triangles), ``shape`` (reshape, transpose, indexing, joins and splits, repeat, roll, flip, pad,
+copies) and ``conv`` (convolution and pooling); ``core`` holds ``array_module`` and the helpers
 they share, among them ``synonyms``, which lets every op take PyTorch's ``dim=``/``keepdim=``
 for NumPy's ``axis=``/``keepdims=``. This package gathers them into one namespace:
 ``ops.exp``, ``ops.sum``, … and it is the module ``array_module`` returns for Tensors, so it
@@ -32,6 +32,20 @@ from __future__ import annotations
 import sys
 
 from . import core
+from .conv import (
+    Window,
+    _conv2d,
+    _conv2d_weight,
+    _conv_transpose2d,
+    _max_pool2d,
+    _pool_gather,
+    _pool_scatter,
+    avg_pool2d,
+    conv2d,
+    conv_transpose2d,
+    max_pool2d,
+    same_padding,
+)
 from .core import (
     TORCH_NAMES,
     _axes,
