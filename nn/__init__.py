@@ -16,7 +16,9 @@ Keras style (the lecture's):
     hist = model.fit(Xtr, ytr, epochs=30, batch_size=100, validation_data=(Xts, yts))
 
 Weights are stored as (out, in), the lecture's W_H ∈ R^{N_H×N_I}; a layer computes x Wᵀ + β on
-a batch of rows. ``nn.scalar`` has micrograd's Neuron/Layer/MLP over ``autograd_lite.Value``.
+a batch of rows. Convolutions (``Conv2d``/``Conv2D``), pooling and batch normalization come in
+PyTorch's layout (N, C, H, W) and in Keras's channels-last one (N, H, W, C). ``nn.scalar`` has
+micrograd's Neuron/Layer/MLP over ``autograd_lite.Value``.
 """
 
 from autograd_lite import linear  # noqa: F401  (the affine op z = x Wᵀ + β)
@@ -41,6 +43,14 @@ from .activations import (
     step,
     tanh,
 )
+from .conv import (
+    AveragePooling2D,
+    AvgPool2d,
+    Conv2D,
+    Conv2d,
+    MaxPool2d,
+    MaxPooling2D,
+)
 from .layers import Dense, Dropout, Flatten, Linear, Sequential
 from .losses import (
     BCELoss,
@@ -63,13 +73,16 @@ from .losses import (
     svm_objective,
 )
 from .module import Module, Parameter
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNormalization
 from .optim import SGD, Adam, Optimizer
 from .serialization import load_weights, save_weights
 from .training import History
 
 __all__ = [
-    "Activation", "ActivationLayer", "Adam", "BCELoss", "BCEWithLogitsLoss",
-    "BinaryCrossentropy", "CategoricalCrossentropy", "CrossEntropyLoss", "Dense", "Dropout",
+    "Activation", "ActivationLayer", "Adam", "AvgPool2d", "AveragePooling2D", "BCELoss",
+    "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "BatchNormalization",
+    "BinaryCrossentropy", "CategoricalCrossentropy", "Conv2D", "Conv2d", "CrossEntropyLoss",
+    "Dense", "Dropout", "MaxPool2d", "MaxPooling2D",
     "Flatten", "Hinge", "HingeLoss", "History", "Identity", "LeakyReLU", "Linear", "Loss",
     "MSELoss", "MeanSquaredError", "Module", "Optimizer", "Parameter", "ReLU", "SGD",
     "Sequential", "Sigmoid", "Sign", "Softmax", "SparseCategoricalCrossentropy", "Step", "Tanh",

@@ -123,6 +123,25 @@ def uniform_fan_in(shape: Shape, generator: numpy.random.Generator | None = None
     return _rng(generator).uniform(-limit, limit, size=shape).astype(dtype)
 
 
+def pytorch_layer(shape: Shape, bias: bool, weight_initializer: str | Initializer | None,
+                  bias_initializer: str | Initializer | None,
+                  generator: numpy.random.Generator | None,
+                  dtype: Any) -> tuple[numpy.ndarray, numpy.ndarray | None]:
+    """The initial weight of ``shape`` (out, in, ...) and bias (out,) of a PyTorch-style layer
+    (None without a bias): the given initializers, or else PyTorch's default for both,
+    U(-1/√fan_in, 1/√fan_in) with the weight's fan-in."""
+    rng = _rng(generator)
+    if weight_initializer is None:
+        weight = uniform_fan_in(shape, rng, dtype)
+    else:
+        weight = get(weight_initializer)(shape, generator=rng, dtype=dtype)
+    if not bias:
+        return weight, None
+    if bias_initializer is None:
+        return weight, uniform_fan_in((shape[0],), rng, dtype, fan_in=_fans(shape)[0])
+    return weight, get(bias_initializer)((shape[0],), generator=rng, dtype=dtype)
+
+
 INITIALIZERS: dict[str, Initializer] = {
     "zeros": zeros,
     "ones": ones,

@@ -50,6 +50,24 @@ def _cast_input(x: Any, dtype: Any) -> Any:
     return x.astype(dtype)  # for a Tensor, the differentiable ops.astype
 
 
+def example_input(layer: Module) -> Any:
+    """A batch of one sample of zeros shaped like ``layer``'s input, on its parameters' device
+    and in their dtype, when the layer knows that shape before seeing data: from its
+    ``sample_shape`` (a Keras ``input_shape``), or (in_features,) for a built fully connected
+    layer. None otherwise."""
+    shape = getattr(layer, "sample_shape", None)
+    if shape is None:
+        width = getattr(layer, "in_features", None)
+        if width is None:
+            return None
+        shape = (width,)
+    parameter = next(iter(layer.parameters()), None)
+    if parameter is None:
+        return numpy.zeros((1,) + tuple(shape), dtype=numpy.float32)
+    xp = backend.array_module(parameter.data)
+    return xp.zeros((1,) + tuple(shape), dtype=parameter.dtype)
+
+
 class _FullyConnected(Module):
     """What ``Linear`` and ``Dense`` share: the weight (out, in), the bias (out,), the check of
     the input width and the affine map z = x Wᵀ + β."""
@@ -109,18 +127,8 @@ class Linear(_FullyConnected):
         self.out_features = int(out_features)
         self.name = name or "linear"
         self._auto_named = name is None
-        rng = generator if generator is not None else default_generator()
-        shape = (self.out_features, int(in_features))
-        if weight_initializer is None:
-            weight = init.uniform_fan_in(shape, rng, dtype)
-        else:
-            weight = init.get(weight_initializer)(shape, generator=rng, dtype=dtype)
-        b = None
-        if bias:
-            if bias_initializer is None:
-                b = init.uniform_fan_in((self.out_features,), rng, dtype, fan_in=shape[1])
-            else:
-                b = init.get(bias_initializer)((self.out_features,), generator=rng, dtype=dtype)
+        weight, b = init.pytorch_layer((self.out_features, int(in_features)), bias,
+                                       weight_initializer, bias_initializer, generator, dtype)
         self.weight: Parameter | None = None
         self.bias: Parameter | None = None
         self._make_parameters(weight, b, "cpu")
@@ -337,17 +345,15 @@ class Sequential(Module):
 
     @staticmethod
     def _propagate(layer: Module, sample: Any) -> Any:
-        """The output of ``layer`` for one sample of zeros, when the input width is known
-        (from ``sample``, the previous layer's output, or from ``layer.in_features``). This
-        builds lazy layers as soon as they are added, as Keras does once the input shape is
-        known: the weights exist right away, in the order of the layers."""
+        """The output of ``layer`` for one sample of zeros, when the input shape is known
+        (from ``sample``, the previous layer's output, or from the layer itself: see
+        ``example_input``). This builds lazy layers as soon as they are added, as Keras does
+        once the input shape is known: the weights exist right away, in the order of the
+        layers."""
         if sample is None:
-            width = getattr(layer, "in_features", None)
-            if width is None:
+            sample = example_input(layer)
+            if sample is None:
                 return None
-            weight = layer.weight
-            xp = backend.array_module(weight.data)
-            sample = xp.zeros((1, width), dtype=weight.dtype)
         out = layer._forward_without_graph(sample)
         return out.data if isinstance(out, Tensor) else out
 

@@ -1,20 +1,20 @@
 """``summary()``: a table of a model's layers, output shapes and parameter counts (Keras's).
 
-For a ``Sequential`` whose first layer knows its input width, the output shapes come from one
-forward pass of a single zero sample, without recording a graph and in evaluation mode; the
-batch size is shown as None, as in Keras.
+For a ``Sequential`` whose first layer knows its input shape (a Keras ``input_shape``, or the
+width of a ``Linear``), the output shapes come from one forward pass of a single zero sample,
+without recording a graph and in evaluation mode; the batch size is shown as None, as in Keras.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from autograd_lite import backend, no_grad
+from autograd_lite import no_grad
 
 if TYPE_CHECKING:
     from .module import Module
 
-_COLUMNS = (29, 26, 10)
+_COLUMNS = (29, 26, 10)  # the least widths of the three columns, as Keras's
 
 
 def _count(module: Module) -> tuple[int, int]:
@@ -30,12 +30,12 @@ def _label(name: str, module: Module) -> str:
 
 def _output_shapes(model: Module) -> list[str] | None:
     """Each layer's output shape as '(None, ...)', or None when the input shape is unknown."""
+    from .layers import example_input
+
     layers = getattr(model, "layers", None)
-    if not layers or getattr(layers[0], "in_features", None) is None:
+    x: Any = example_input(layers[0]) if layers else None
+    if x is None:
         return None
-    first = layers[0]
-    xp = backend.array_module(first.weight.data)
-    x: Any = xp.zeros((1, first.in_features), dtype=first.weight.dtype)
     shapes = []
     training = model.training
     model.eval()
@@ -62,17 +62,20 @@ def summary_text(model: Module) -> str:
     else:
         rows = list(model.named_children()) or [(getattr(model, "name", "module"), model)]
     shapes = _output_shapes(model) or ["?"] * len(rows)
-    width = sum(_COLUMNS)
+    cells = [(" " + _label(layer_name, layer), shape, str(_count(layer)[0]))
+             for (layer_name, layer), shape in zip(rows, shapes, strict=True)]
+    columns = tuple(max([least] + [len(row[i]) + 1 for row in cells])  # long names widen
+                    for i, least in enumerate(_COLUMNS))
+    width = sum(columns)
     name = getattr(model, "name", type(model).__name__.lower())
     lines = [f'Model: "{name}"', "_" * width,
-             _row(" Layer (type)", "Output Shape", "Param #"), "=" * width]
-    for (layer_name, layer), shape in zip(rows, shapes, strict=True):
-        lines.append(_row(" " + _label(layer_name, layer), shape, str(_count(layer)[0])))
+             _row(columns, " Layer (type)", "Output Shape", "Param #"), "=" * width]
+    lines += [_row(columns, *row) for row in cells]
     total, trainable = _count(model)
     lines += ["=" * width, f"Total params: {total:,}", f"Trainable params: {trainable:,}",
               f"Non-trainable params: {total - trainable:,}", "_" * width]
     return "\n".join(lines)
 
 
-def _row(*cells: str) -> str:
-    return "".join(cell.ljust(width) for cell, width in zip(cells, _COLUMNS, strict=True)).rstrip()
+def _row(columns: tuple[int, ...], *cells: str) -> str:
+    return "".join(cell.ljust(width) for cell, width in zip(cells, columns, strict=True)).rstrip()
