@@ -139,6 +139,7 @@ POOLS = [
     pytest.param("max", 3, 2, 1, {}, id="max overlapping, padded"),
     pytest.param("max", (2, 3), (1, 2), (1, 0), {}, id="max pairs"),
     pytest.param("max", 2, 1, 0, {"dilation": 2}, id="max dilation"),
+    pytest.param("max", 2, 2, 1, {}, id="max tiling a padded image"),
     pytest.param("avg", 2, None, 0, {}, id="avg 2x2"),
     pytest.param("avg", 3, 2, 1, {}, id="avg overlapping, padded"),
     pytest.param("avg", 3, 2, 1, {"count_include_pad": False}, id="avg padding not counted"),

@@ -11,9 +11,10 @@ Within each of the ``groups`` groups of channels, ``conv2d`` is PyTorch's cross-
     out[n, o, i, j] = β_o + Σ_{c, a, b} x_pad[n, c, i·s + a·d, j·s + b·d] · w[o, c, a, b].
 
 The windows x_pad[n, c, i·s + a·d, j·s + b·d] are a strided view of x_pad with axes
-(n, c, a, b, i, j), a view without a copy; the matrix product copies them once into the
-(C·kh·kw) × (Ho·Wo) matrix of each image ("im2col") and multiplies it by the weights
-flattened to O × (C·kh·kw).
+(c, a, b, i, j, n), a view without a copy; they are copied once into the (C·kh·kw) ×
+(Ho·Wo·N) matrix of the whole batch ("im2col"), which one matrix product multiplies by the
+weights flattened to O × (C·kh·kw). (The arrays keep the batch axis innermost in memory, which
+makes these copies fast in NumPy: see the array functions below.)
 
 One family of three bilinear maps. The sum B(x, w, g) = Σ g[n,o,i,j]·x_pad[…]·w[o,c,a,b] is
 linear in each of x, w and g, and its three partial derivatives are
@@ -38,8 +39,10 @@ values at those places again ("gather"): a pair of linear maps, each the other's
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy
@@ -48,6 +51,7 @@ from .. import backend
 from ..primitive import primitive
 from ..tensor import Tensor
 from .core import _data, _operand, _shape_of
+from .elementwise import _masked
 from .shape import reshape
 
 
@@ -65,7 +69,7 @@ class Window:
     dilation: tuple
     size: tuple
 
-    @property
+    @functools.cached_property
     def out(self) -> tuple:
         """(Ho, Wo), the number of window positions along H and W."""
         return tuple((n + before + after - d * (k - 1) - 1) // s + 1 for n, (before, after), d, k, s
@@ -76,6 +80,12 @@ class Window:
         (dh, dw), (sh, sw), (ho, wo) = self.dilation, self.stride, self.out
         return (slice(None), slice(None), slice(a * dh, a * dh + sh * (ho - 1) + 1, sh),
                 slice(b * dw, b * dw + sw * (wo - 1) + 1, sw))
+
+    @property
+    def tiles(self) -> bool:
+        """Whether the windows lie side by side without overlapping (stride = kernel size,
+        no dilation: the usual pooling)."""
+        return self.stride == tuple(self.kernel) and self.dilation == (1, 1)
 
     def offsets(self):
         """(a, b) for every kernel entry, row by row."""
@@ -175,11 +185,11 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, count_include_pad=True):
 
 @primitive(name="conv2d")
 def _conv2d(x, weight, bias, *, window, groups):
-    out = _correlate(_data(x), _data(weight), window, groups)
     b = _data(bias)
-    if backend.is_array(b) and b.dtype == out.dtype:
-        out += b.reshape(1, -1, 1, 1)  # in place: out is a fresh array
-    elif not (b.__class__ is float and b == 0.0):
+    out = _correlate(_data(x), _data(weight), window, groups,
+                     b if backend.is_array(b) and b.dtype == _data(x).dtype else None)
+    if not backend.is_array(b) and not (b.__class__ is float and b == 0.0) or \
+            backend.is_array(b) and b.dtype != out.dtype:
         out = out + (b.reshape(1, -1, 1, 1) if backend.is_array(b) else b)
     return out, (lambda g: _transposed(g, weight, window, groups),
                  lambda g: _weight_of(x, g, window, groups),
@@ -222,18 +232,26 @@ def _weight_of(x, g, window, groups):
 
 
 # ---- the array functions ------------------------------------------------------------------------
+#
+# The arrays here keep the batch axis innermost in memory: an image batch (N, C, H, W) is a
+# view of memory laid out as (C, H, W, N). Then the elements that one kernel entry (a, b)
+# meets, x[n, c, i·s + a·d, j·s + b·d] for all n, i, j, form runs of N (for stride 1, of Wo·N)
+# consecutive numbers, which NumPy copies and adds many times faster than the rows of Wo
+# numbers of the usual layout. The columns (C·kh·kw, Ho·Wo·N) hold the windows of the whole
+# batch side by side, so each product is one large matrix product, and the outputs come back
+# in the same layout, presented as (N, O, Ho, Wo) by a transposed view.
 
 
-def _correlate(x, weight, window, groups):
-    """(N, C, H, W) ⋆ (O, C/G, kh, kw) → (N, O, Ho, Wo), one batched matmul per call."""
+def _correlate(x, weight, window, groups, bias=None):
+    """(N, C, H, W) ⋆ (O, C/G, kh, kw) (+ bias (O,)) → (N, O, Ho, Wo), one matmul per group."""
     xp = backend.array_module(x)
     n, out_channels = x.shape[0], weight.shape[0]
     size = math.prod(weight.shape[1:])  # C/G·kh·kw
-    cols = _windows(_padded(x, window), window)  # (N, C, kh, kw, Ho, Wo), a view
-    positions = math.prod(window.out)
-    cols = cols.reshape(n, groups, size, positions)  # the one copy: im2col
+    cols = _copied(_columns(x, window)).reshape(groups, size, -1)
     out = xp.matmul(weight.reshape(groups, out_channels // groups, size), cols)
-    return out.reshape((n, out_channels) + window.out)
+    if bias is not None:
+        out += bias.reshape(groups, -1, 1)  # in place, on the product's contiguous rows
+    return out.reshape((out_channels,) + window.out + (n,)).transpose(3, 0, 1, 2)
 
 
 def _correlate_transposed(g, weight, window, groups):
@@ -243,13 +261,13 @@ def _correlate_transposed(g, weight, window, groups):
     n, out_channels = g.shape[:2]
     per_group, kh, kw = weight.shape[1:]
     size = per_group * kh * kw
-    positions = math.prod(window.out)
     w = weight.reshape(groups, out_channels // groups, size).transpose(0, 2, 1)
-    cols = xp.matmul(w, g.reshape(n, groups, out_channels // groups, positions))
-    cols = cols.reshape((n, groups * per_group, kh, kw) + window.out)
-    padded = xp.zeros((n, groups * per_group) + _padded_size(window), dtype=cols.dtype)
-    for a, b in window.offsets():
-        padded[window.placed(a, b)] += cols[:, :, a, b]
+    g = _matrix(g).reshape(groups, out_channels // groups, -1)
+    cols = xp.matmul(w, g, out=_scratch((groups, size, g.shape[-1]), g.dtype, xp))
+    cols = cols.reshape((groups * per_group, kh, kw) + window.out + (n,))
+    padded = _batch_last(xp.zeros, (n, groups * per_group) + _padded_size(window), cols.dtype)
+    for a, b in window.offsets():  # col2im: each kernel entry's values added back in place
+        padded[window.placed(a, b)] += cols[:, a, b].transpose(3, 0, 1, 2)
     return _cropped(padded, window)
 
 
@@ -257,22 +275,48 @@ def _weight_gradient(x, g, window, groups):
     """(N, C, H, W), (N, O, Ho, Wo) → (O, C/G, kh, kw): Σ over images and window positions of
     g[n, o, i, j] times the window of x at (i, j)."""
     xp = backend.array_module(x)
-    n, channels = x.shape[:2]
+    channels = x.shape[1]
     out_channels = g.shape[1]
     size = channels // groups * math.prod(window.kernel)
-    positions = math.prod(window.out)
-    cols = _windows(_padded(x, window), window).reshape(n, groups, size, positions)
-    per_image = xp.matmul(g.reshape(n, groups, out_channels // groups, positions),
-                          cols.transpose(0, 1, 3, 2))
-    return per_image.sum(axis=0).reshape((out_channels, channels // groups) + window.kernel)
+    cols = _copied(_columns(x, window)).reshape(groups, size, -1)
+    g = _matrix(g).reshape(groups, out_channels // groups, -1)
+    grad = xp.matmul(g, cols.transpose(0, 2, 1))
+    return grad.reshape((out_channels, channels // groups) + window.kernel)
+
+
+def _columns(x, window):
+    """The windows of the padded images as a view [c, a, b, i, j, n] (no copy yet)."""
+    padded = _padded(x, window)
+    s_n, s_c, s_h, s_w = padded.strides
+    (dh, dw), (sh, sw) = window.dilation, window.stride
+    shape = (x.shape[1],) + tuple(window.kernel) + window.out + (x.shape[0],)
+    strides = (s_c, s_h * dh, s_w * dw, s_h * sh, s_w * sw, s_n)
+    return backend.array_module(x).lib.stride_tricks.as_strided(padded, shape, strides)
+
+
+def _matrix(image):
+    """(N, O, Ho, Wo) → (O, Ho·Wo·N), the layout of the products (a view when ``image`` is
+    already batch-last in memory, as the outputs here are)."""
+    return image.transpose(1, 2, 3, 0).reshape(image.shape[1], -1)
 
 
 def _padded(x, window, value=0):
+    """x padded with ``value``: (N, C, Hp, Wp), batch-last in memory. x itself when it is so
+    already and has no padding, else a fresh copy."""
     (top, bottom), (left, right) = window.padding
-    if not (top or bottom or left or right):
+    if not (top or bottom or left or right) and (x.shape[0] == 1 or x.strides[0] == x.itemsize):
         return x
-    widths = ((0, 0), (0, 0), (top, bottom), (left, right))
-    return backend.array_module(x).pad(x, widths, constant_values=value)
+    n, c, height, width = x.shape
+    padded = _batch_last(backend.array_module(x).full, (n, c) + _padded_size(window), x.dtype,
+                         value)
+    padded[:, :, top:top + height, left:left + width] = x
+    return padded
+
+
+def _batch_last(make, shape, dtype, *fill):
+    """``make`` (zeros, full, ...) of (C, H, W, N), seen as (N, C, H, W)."""
+    n, c, height, width = shape
+    return make((c, height, width, n), *fill, dtype=dtype).transpose(3, 0, 1, 2)
 
 
 def _padded_size(window):
@@ -285,15 +329,33 @@ def _cropped(padded, window):
     return padded[:, :, top:top + height, left:left + width]
 
 
-def _windows(padded, window):
-    """The view (N, C, kh, kw, Ho, Wo) of the padded images: [n, c, a, b, i, j] is
-    padded[n, c, i·sh + a·dh, j·sw + b·dw]. No copy."""
-    n, c = padded.shape[:2]
-    s_n, s_c, s_h, s_w = padded.strides
-    (dh, dw), (sh, sw) = window.dilation, window.stride
-    shape = (n, c) + tuple(window.kernel) + window.out
-    strides = (s_n, s_c, s_h * dh, s_w * dw, s_h * sh, s_w * sw)
-    return backend.array_module(padded).lib.stride_tricks.as_strided(padded, shape, strides)
+def _copied(view):
+    """The windows copied into a contiguous array that is reused from call to call (the im2col
+    matrix; see ``_scratch``)."""
+    xp = backend.array_module(view)
+    out = _scratch(view.shape, view.dtype, xp)
+    xp.copyto(out, view)
+    return out
+
+
+_SCRATCH_LIMIT = 64 * 2 ** 20  # bytes; larger temporaries are made afresh
+_scratch_space = threading.local()
+
+
+def _scratch(shape, dtype, xp):
+    """An array of ``shape`` for a temporary that does not outlive the function that asks for
+    it. Its memory is reused from call to call (one buffer per thread): a large array made afresh
+    at every training step costs the page faults of new memory each time, which for im2col
+    matrices took longer than the matrix products themselves."""
+    size = math.prod(shape) * numpy.dtype(dtype).itemsize
+    if size > _SCRATCH_LIMIT:
+        return xp.empty(shape, dtype=dtype)
+    key = (xp.__name__, backend.device_of(xp.empty(0)) if xp is not numpy else "cpu")
+    buffers = _scratch_space.__dict__.setdefault("buffers", {})
+    buffer = buffers.get(key)
+    if buffer is None or buffer.size < size:
+        buffer = buffers[key] = xp.empty(max(size, 2 ** 20), dtype=numpy.uint8)
+    return buffer[:size].view(dtype).reshape(shape)
 
 
 # ---- max pooling: the pick, and the pair scatter / gather ---------------------------------------
@@ -304,24 +366,38 @@ def _max_pool2d(x, *, window):
     data = _data(x)
     xp = backend.array_module(data)
     lowest = -numpy.inf if data.dtype.kind == "f" else numpy.iinfo(data.dtype).min
-    cols = _windows(_padded(data, window, lowest), window)
-    n, c, kh, kw, ho, wo = cols.shape
-    flat = cols.reshape(n, c, kh * kw, ho, wo)
-    picked = flat.argmax(axis=2)  # the first largest of each window, as its offset a·kw + b
-    out = xp.take_along_axis(flat, picked[:, :, None], axis=2)[:, :, 0]
+    entries = _entries(_padded(data, window, lowest), window)
+    out = entries[0].copy(order="K")
+    # picked: the kernel entry a·kw + b of each window's maximum, the first of equal ones (as
+    # PyTorch), found with arithmetic, which NumPy does many times faster than masked writes.
+    picked = xp.zeros_like(out, dtype=numpy.uint8 if len(entries) < 256 else numpy.int32)
+    for offset, entry in enumerate(entries[1:], 1):
+        larger = entry > out
+        xp.maximum(out, entry, out=out)
+        picked += larger * (offset - picked)
+    if data.dtype.kind == "f" and not xp.isfinite(out.sum()):  # rare: a nan wins its window
+        for offset, entry in reversed(list(enumerate(entries))):
+            nan = xp.isnan(entry)
+            xp.copyto(out, entry, where=nan)
+            xp.copyto(picked, offset, where=nan)
     return out, (lambda g: _scatter(g, picked, window),)
+
+
+def _entries(padded, window):
+    """For each kernel entry (a, b), the (N, C, Ho, Wo) elements it meets (views)."""
+    return [padded[window.placed(a, b)] for a, b in window.offsets()]
 
 
 @primitive(name="max_pool2d_scatter")
 def _pool_scatter(g, *, picked, window):
     """Each g[n, c, i, j] added at the element that window (i, j) picked.  ∂/∂g: the gather."""
-    return _scattered(g, picked, window), (lambda x_bar: _gather(x_bar, picked, window),)
+    return _scattered(_data(g), picked, window), (lambda x_bar: _gather(x_bar, picked, window),)
 
 
 @primitive(name="max_pool2d_gather")
 def _pool_gather(x, *, picked, window):
     """The elements that the windows picked.  ∂/∂x: the scatter."""
-    return _gathered(x, picked, window), (lambda g: _scatter(g, picked, window),)
+    return _gathered(_data(x), picked, window), (lambda g: _scatter(g, picked, window),)
 
 
 def _scatter(g, picked, window):
@@ -338,18 +414,31 @@ def _gather(x, picked, window):
 
 def _scattered(g, picked, window):
     xp = backend.array_module(g)
-    padded = xp.zeros(g.shape[:2] + _padded_size(window), dtype=g.dtype)
+    tiles = window.tiles
+    # Where the windows tile the image, each element gets one value: written, not added, and
+    # only what no window covers needs zeros first.
+    padded = _batch_last(xp.empty if tiles else xp.zeros, g.shape[:2] + _padded_size(window),
+                         g.dtype)
+    if tiles:
+        height, width = (n * k for n, k in zip(window.out, window.kernel))
+        padded[:, :, height:] = 0
+        padded[:, :, :height, width:] = 0
+    finite = bool(xp.isfinite(g.sum()))
     for offset, (a, b) in enumerate(window.offsets()):
-        padded[window.placed(a, b)] += xp.where(picked == offset, g, 0)
+        hit = picked == offset
+        share = g * hit if finite else _masked(g, hit)  # _masked: 0, not nan, for inf · 0
+        if tiles:
+            padded[window.placed(a, b)] = share
+        else:
+            padded[window.placed(a, b)] += share
     return _cropped(padded, window)
 
 
 def _gathered(x, picked, window):
-    xp = backend.array_module(x)
-    cols = _windows(_padded(x, window), window)
-    n, c, kh, kw, ho, wo = cols.shape
-    flat = cols.reshape(n, c, kh * kw, ho, wo)
-    return xp.take_along_axis(flat, picked[:, :, None], axis=2)[:, :, 0]
+    out = 0
+    for offset, entry in enumerate(_entries(_padded(x, window), window)):
+        out = out + _masked(entry, picked == offset)
+    return out
 
 
 # ---- arguments and their checks -----------------------------------------------------------------
