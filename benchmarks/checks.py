@@ -27,7 +27,7 @@ from .engines import FLOOR
 
 TOLERANCE = {"float32": 1e-4, "float64": 1e-9}
 PRECISION = {"mlp": "float32", "gpu_mlp": "float32", "chain": "float32", "moons": "float64",
-             "depth": "float64"}
+             "depth": "float64", "cnn": "float32"}
 
 # The cases that are checked: small, so that the checks take seconds. W4 uses a chain short
 # enough for micrograd's recursive backward.
@@ -36,6 +36,7 @@ CHECK_CASES = (
     ("chain", {"n_ops": 100}),
     ("moons", {"n_points": 100}),
     ("depth", {"n_ops": 500}),
+    ("cnn", {"batch": 64}),
 )
 GPU_CHECK_CASE = ("gpu_mlp", {"batch": 128})  # W6: W1 on the GPU
 

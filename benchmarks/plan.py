@@ -89,6 +89,9 @@ def timed_cases(quick: bool, threads: tuple = (1, 2), gpu: bool = False) -> list
              estimate_from="W4 10,000-op chain (1 thread)",
              max_run_seconds=15 if quick else 60, skip_failed_earlier=quick),
     ]
+    # W7: one training step of examples/cnn_mnist.py's network, at a usual batch size.
+    cases.append(Case("W7", "CNN step (conv-pool ×2, dense), batch 64", "cnn", {"batch": 64},
+                      "ms/step", reps=reps, block_seconds=block))
     if gpu:
         cases += gpu_cases(reps, block)
     return cases

@@ -12,6 +12,9 @@ Workloads:
     W3 ``moons_problem``: micrograd's demo, an MLP 2-16-16-1 with a hinge loss on two moons.
     W4 ``depth_problem``: a chain of scalar ops y = y + a, y = y * m, ... a million long.
     W6 is W1's ``mlp_problem`` with every array on the GPU.
+    W7 ``cnn_problem``: the LeNet-style CNN of ``examples/cnn_mnist.py`` (conv 5×5, ReLU,
+       max-pool 2×2, twice, then a dense layer; softmax cross-entropy, SGD) on a batch of
+       28 × 28 images, channels last as Keras takes them.
 """
 
 from __future__ import annotations
@@ -154,8 +157,60 @@ def depth_problem(n_ops: int) -> DepthProblem:
     return DepthProblem(n_ops)
 
 
+@dataclass(frozen=True)
+class CNNProblem:
+    """W7: one batch and the initial weights of the CNN.
+
+    Attributes:
+        conv_weights: per convolution, float32 kernels (out, in, 5, 5) (PyTorch's layout).
+        conv_biases: per convolution, (out,).
+        dense_weight: (10, 4·4·16), its columns in Keras's flattening order (row, column,
+            channel) of the last pooled images (N, 4, 4, 16).
+        dense_bias: (10,).
+        x: the images, float32, (batch, 28, 28, 1).
+        y: the labels, int64, (batch,).
+        lr: the SGD learning rate.
+    """
+
+    conv_weights: tuple
+    conv_biases: tuple
+    dense_weight: numpy.ndarray
+    dense_bias: numpy.ndarray
+    x: numpy.ndarray
+    y: numpy.ndarray
+    lr: float = LEARNING_RATE
+
+    @property
+    def parameters(self) -> list:
+        """conv1 kernel and bias, conv2 kernel and bias, dense weight and bias: the order in
+        which every engine returns its gradients."""
+        return [self.conv_weights[0], self.conv_biases[0], self.conv_weights[1],
+                self.conv_biases[1], self.dense_weight, self.dense_bias]
+
+
+CNN_CHANNELS = (1, 8, 16)  # the images' channels, then each convolution's filters
+
+
+def cnn_problem(batch: int, seed: int = SEED) -> CNNProblem:
+    """He-initialised kernels and dense weight, small random biases, pixels in [0, 1)."""
+    rng = numpy.random.default_rng(seed + 3)
+    kernels, biases = [], []
+    for n_in, n_out in zip(CNN_CHANNELS[:-1], CNN_CHANNELS[1:]):
+        kernels.append((rng.standard_normal((n_out, n_in, 5, 5))
+                        * math.sqrt(2.0 / (n_in * 25))).astype(numpy.float32))
+        biases.append((0.01 * rng.standard_normal(n_out)).astype(numpy.float32))
+    features = 4 * 4 * CNN_CHANNELS[-1]
+    dense = (rng.standard_normal((10, features)) * math.sqrt(2.0 / features)).astype(
+        numpy.float32)
+    x = rng.random((batch, 28, 28, 1), dtype=numpy.float32)
+    y = rng.integers(0, 10, size=batch, dtype=numpy.int64)
+    return CNNProblem(tuple(kernels), tuple(biases), dense,
+                      (0.01 * rng.standard_normal(10)).astype(numpy.float32), x, y)
+
+
 def make(workload: str, params: dict):
-    """The problem of ``workload`` ('mlp', 'gpu_mlp', 'chain', 'moons', 'depth') for ``params``."""
+    """The problem of ``workload`` ('mlp', 'gpu_mlp', 'chain', 'moons', 'depth', 'cnn') for
+    ``params``."""
     if workload in ("mlp", "gpu_mlp"):
         return mlp_problem(params["batch"], sizes=tuple(params.get("sizes", MLP_SIZES)))
     if workload == "chain":
@@ -164,4 +219,6 @@ def make(workload: str, params: dict):
         return moons_problem(params.get("n_points", 100))
     if workload == "depth":
         return depth_problem(params["n_ops"])
+    if workload == "cnn":
+        return cnn_problem(params["batch"])
     raise ValueError(f"unknown workload {workload!r}")

@@ -188,6 +188,7 @@ def results_markdown(run) -> str:
         "",
         f"- Command: `{run.command}` (from the repository root)",
         f"- Date: {run.machine['date']}; the run took {run.wall_seconds / 60:.1f} minutes",
+        *([merges_text(run)] if run.merges else []),
         machine_text(run),
         "",
         "## Targets",
@@ -251,6 +252,38 @@ def gpu_section(text: str) -> str:
     return GPU_NOT_RUN
 
 
+def merged(earlier, later):
+    """``earlier``, with the cases, checks, engine facts and profiles of ``later`` put in (a
+    case or check done again replaces the earlier one), the targets judged again, and a note
+    of the later run in its header."""
+    from .targets import evaluate
+
+    again = {case.key: (case, results) for case, results in later.cases}
+    earlier.cases = [again.pop(case.key, (case, results)) for case, results in earlier.cases]
+    earlier.cases += list(again.values())
+    redone = {(c.engine, c.workload, json.dumps(c.params, sort_keys=True)) for c in later.checks}
+    earlier.checks = [c for c in earlier.checks if (c.engine, c.workload, json.dumps(
+        c.params, sort_keys=True)) not in redone] + later.checks
+    for name, info in later.engine_info.items():
+        earlier.engine_info.setdefault(name, {}).update(info)
+    earlier.profiles.update(later.profiles)
+    earlier.targets = evaluate(earlier.cases, earlier.memory, earlier.gpu_skipped)
+    earlier.merges.append({"command": later.command, "date": later.machine["date"],
+                           "minutes": round(later.wall_seconds / 60, 1),
+                           "load_average": [later.machine["load_average_at_start"],
+                                            later.load_average_at_end],
+                           "cases": [case.key for case, _ in later.cases]})
+    return earlier
+
+
+def merges_text(run) -> str:
+    return "\n".join(
+        f"- Then `{m['command']}` on {m['date']} ({m['minutes']} minutes; load average at "
+        f"start {m['load_average'][0]}, at end {m['load_average'][1]}) measured, on the same "
+        f"machine: {'; '.join(m['cases'])}. Its figures replace any earlier ones of those "
+        "cases, and the targets were judged again." for m in run.merges)
+
+
 def from_json(text: str):
     """The run that ``to_json`` wrote, rebuilt (for ``--render``)."""
     from .checks import CheckResult
@@ -264,7 +297,7 @@ def from_json(text: str):
     run = Run(command=data["command"], quick=data.get("quick", False), machine=data["machine"],
               engine_info=data["engines"], wall_seconds=data["wall_seconds"],
               load_average_at_end=data["load_average_at_end"], gpu_skipped=data["gpu_skipped"],
-              profiles=data["profiles"])
+              profiles=data["profiles"], merges=data.get("merges", []))
     run.checks = [CheckResult(**c) for c in data["checks"]]
     for item in data["cases"]:
         fields = {f.name for f in dataclasses.fields(Measurement)}
@@ -306,5 +339,6 @@ def to_json(run) -> str:
         "gpu_skipped": run.gpu_skipped,
         "targets": run.targets,
         "profiles": run.profiles,
+        "merges": run.merges,
     }
     return json.dumps(data, indent=1, default=default, ensure_ascii=False)

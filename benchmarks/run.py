@@ -4,6 +4,9 @@
     python -m benchmarks --quick      fewer repetitions, 1 thread (under 2 minutes)
     python -m benchmarks --check      only the correctness checks, no timing
     python -m benchmarks gpu          on a machine with a GPU: its tests and W6 (``gpu.py``)
+    python -m benchmarks --workloads cnn --merge benchmarks/RESULTS.json
+                                      measure one workload again and put its figures into
+                                      an earlier run's report (RESULTS.md and .json)
 
 The steps: start one worker process per engine (``processes.py``), check that all engines
 compute the same loss and gradients (``checks.py``), time each case with the engines taking
@@ -50,6 +53,7 @@ class Run:
     profiles: dict = field(default_factory=dict)
     wall_seconds: float = 0.0
     load_average_at_end: list | None = None
+    merges: list = field(default_factory=list)  # later runs whose cases were put into this one
 
 
 _STARTED = time.monotonic()
@@ -72,6 +76,14 @@ def parse_args(argv):
     parser.add_argument("--engines", default="",
                         help="comma-separated engines to run (default: all installed): "
                         + ", ".join(s.name for s in ENGINES) + "; the floors are always run")
+    parser.add_argument("--workloads", default="",
+                        help="comma-separated workloads to check and time (default: all): "
+                        "mlp, chain, moons, depth, cnn; the memory case W5 and the runs with "
+                        "more threads need mlp")
+    parser.add_argument("--merge", metavar="JSON", default=None,
+                        help="put this run's cases, checks and targets into the earlier run "
+                        "saved in JSON (replacing the cases measured again) and write the "
+                        "report of the whole, by default beside that JSON")
     parser.add_argument("--threads", default=None,
                         help="thread counts for W1, e.g. '1,2' (default: 1,2; --quick: 1)")
     parser.add_argument("--lite-api", choices=("auto", "nn", "ops"), default="auto",
@@ -134,11 +146,13 @@ def run_check_only(specs, extra_env) -> int:
     return 1 if failed else 0
 
 
-def _check_cases(workers) -> tuple:
-    """The checked cases, with W6's when this machine has a GPU for autograd_lite."""
+def _check_cases(workers, workloads=()) -> tuple:
+    """The checked cases (of ``workloads`` only, if given), with W6's when this machine has a
+    GPU for autograd_lite."""
+    cases = checks.CHECK_CASES
     if "lite" in workers and workers["lite"].request("gpu")["reason"] is None:
-        return (*checks.CHECK_CASES, checks.GPU_CHECK_CASE)
-    return checks.CHECK_CASES
+        cases = (*cases, checks.GPU_CHECK_CASE)
+    return tuple(c for c in cases if not workloads or c[0] in workloads)
 
 
 def skips_for(case, workers, failed_checks, done) -> dict:
@@ -201,7 +215,15 @@ def profile_misses(run, extra_env) -> None:
 
 def run_benchmark(args, argv, specs, missing, extra_env) -> Run:
     started = time.monotonic()
+    workloads = tuple(w.strip() for w in args.workloads.split(",") if w.strip())
+
+    def chosen(workload):
+        return not workloads or workload in workloads or \
+            workload == "gpu_mlp" and "mlp" in workloads
+
     threads = tuple(int(n) for n in (args.threads or ("1" if args.quick else "1,2")).split(","))
+    if not chosen("mlp"):
+        threads = (1,)  # only W1 runs with more threads
     run = Run(command=("python -m benchmarks " + shlex.join(argv)).strip(), quick=args.quick,
               machine=machine_info())
     done = {}  # case key -> (case, results), for the estimates of later cases
@@ -211,14 +233,15 @@ def run_benchmark(args, argv, specs, missing, extra_env) -> Run:
     try:
         run.engine_info = {name: w.request("info") for name, w in workers.items()}
         log("checking that every engine computes the same loss and gradients")
-        run.checks = checks.run_checks(workers, _check_cases(workers))
+        run.checks = checks.run_checks(workers, _check_cases(workers, workloads))
         failed = {(r.engine, r.workload): f"wrong result in the check ({r.detail})"
                   for r in run.checks if not r.ok}
         failed.update({(r.engine, "gpu_" + r.workload): failed[(r.engine, r.workload)]
                        for r in run.checks if not r.ok and r.workload == "mlp"})
         run.gpu_skipped = workers["lite"].request("gpu")["reason"] if "lite" in workers \
             else "autograd_lite not run"
-        cases = plan.timed_cases(args.quick, threads, gpu=run.gpu_skipped is None)
+        cases = [c for c in plan.timed_cases(args.quick, threads, gpu=run.gpu_skipped is None)
+                 if chosen(c.workload)]
         if run.gpu_skipped is None:
             for name, worker in workers.items():
                 if "gpu_mlp" in worker.spec.workloads:
@@ -245,11 +268,12 @@ def run_benchmark(args, argv, specs, missing, extra_env) -> Run:
         finally:
             close_all(workers)
 
-    run.memory_case = plan.memory_case(args.quick)
-    mem_specs = [s for s in specs if "mlp" in s.workloads and (s.name, "mlp") not in failed
-                 and s.name != "lite_ops"]
-    log(f"W5 memory: {', '.join(s.name for s in mem_specs)}")
-    run.memory = memory.measure_memory(mem_specs, run.memory_case, log, extra_env)
+    if chosen("mlp"):
+        run.memory_case = plan.memory_case(args.quick)
+        mem_specs = [s for s in specs if "mlp" in s.workloads and (s.name, "mlp") not in failed
+                     and s.name != "lite_ops"]
+        log(f"W5 memory: {', '.join(s.name for s in mem_specs)}")
+        run.memory = memory.measure_memory(mem_specs, run.memory_case, log, extra_env)
 
     run.targets = targets.evaluate(run.cases, run.memory, run.gpu_skipped)
     if not args.quick:
@@ -291,6 +315,9 @@ def main(argv=None) -> int:
 
     run = run_benchmark(args, argv, specs, missing, extra_env)
     default_out = HERE / ("results-quick.md" if args.quick else "RESULTS.md")
+    if args.merge:
+        run = report.merged(report.from_json(Path(args.merge).read_text()), run)
+        default_out = Path(args.merge).with_suffix(".md")
     out = Path(args.out) if args.out else default_out
     json_path = Path(args.json) if args.json else out.with_suffix(".json")
     write_results(out, run)

@@ -1,4 +1,4 @@
-"""The targets of issues #3 and #7, checked against one run's measurements (1 thread).
+"""The targets of issues #3, #7 and #11, checked against one run's measurements (1 thread).
 
 Every ratio is the paired ratio of ``timing.py``: both engines measured in the same run,
 repetition by repetition.
@@ -118,6 +118,14 @@ def evaluate(cases: list, memory: dict | None, gpu_skipped: str | None) -> list[
         for issue in ("#3", "#7"):
             targets.append(Target(issue, "W5: peak RSS ≤ 1.25× the NumPy-by-hand process",
                                   _fmt(ratio), _judge(ratio, 1.25), ("W5", "lite")))
+
+    # W7: the CNN's training step, against eager PyTorch on the CPU.
+    case, results = _find(cases, "W7")
+    if case is not None:
+        ratio = _ratio(results, "lite", "torch")
+        targets.append(Target("#11", "W7: CNN step ≤ 1.5× PyTorch eager",
+                              _fmt(ratio, "× PyTorch"), _judge(ratio, 1.5), (case.key, "lite"),
+                              ("lite", case.key)))
 
     targets.append(w6_target(cases, gpu_skipped))
     return targets

@@ -27,7 +27,7 @@ def test_autograd_lite_agrees_with_the_hand_written_floors():
     assert not _failures(results), _failures(results)
     checked = {(r.engine, r.workload) for r in results}
     assert {("lite", "mlp"), ("lite", "chain"), ("lite", "depth"), ("lite_value", "moons"),
-            ("lite_value", "depth")} <= checked
+            ("lite_value", "depth"), ("lite", "cnn")} <= checked
 
 
 @pytest.mark.slow
@@ -89,7 +89,7 @@ def test_paired_ratio_takes_the_median_of_per_repetition_ratios():
 def test_the_quick_plan_is_smaller_than_the_full_one():
     quick, full = plan.timed_cases(quick=True, threads=(1,)), plan.timed_cases(quick=False)
     assert sum(c.reps for c in quick) < sum(c.reps for c in full)
-    assert {c.id for c in quick} == {"W1", "W2", "W3", "W4"}
+    assert {c.id for c in quick} == {"W1", "W2", "W3", "W4", "W7"}
 
 
 def test_the_report_renders_and_survives_a_round_trip_through_json():
@@ -204,3 +204,27 @@ def test_the_gpu_check_runs_end_to_end_on_the_cupy_standin(tmp_path):
         assert re.search(rf"^\| {batch} \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|", section,
                          re.MULTILINE), section
     assert "autograd_lite (CuPy): agrees" in section
+
+
+def test_a_later_run_merges_into_an_earlier_report():
+    from benchmarks import report
+    from benchmarks.plan import Case
+
+    machine = MACHINE
+    mlp = Case("W1", "MLP step, batch 32", "mlp", {"batch": 32}, "ms/step")
+    cnn = Case("W7", "CNN step", "cnn", {"batch": 64}, "ms/step")
+    earlier = run.Run(command="python -m benchmarks", quick=False, machine=machine,
+                      cases=[(mlp, {"lite": _measured("lite", [2e-3] * 4),
+                                    "numpy": _measured("numpy", [1e-3] * 4)})])
+    later = run.Run(command="python -m benchmarks --workloads cnn", quick=False,
+                    machine={**machine, "date": "tomorrow"},
+                    cases=[(cnn, {"lite": _measured("lite", [3e-3] * 4),
+                                  "torch": _measured("torch", [2.5e-3] * 4),
+                                  "numpy": _measured("numpy", [1e-3] * 4)})])
+    whole = report.merged(report.from_json(report.to_json(earlier)), later)
+    assert [case.id for case, _ in whole.cases] == ["W1", "W7"]
+    assert [(t.what.split(":")[0], t.met) for t in whole.targets if t.what.startswith("W7")] \
+        == [("W7", True)]  # 1.2× PyTorch
+    text = report.results_markdown(report.from_json(report.to_json(whole)))
+    assert "Then `python -m benchmarks --workloads cnn` on tomorrow" in text
+    assert "| W7 | CNN step, 1 thread | autograd_lite | 3.00 ms/step ±0% | 3.00× |" in text

@@ -21,6 +21,8 @@ engine holds them (they are converted with ``to_numpy`` only when checked):
     depth(problem)     W4: forward and backward through the scalar chain; value y, grads [∂y/∂x0].
     gpu_mlp(problem)   W6: ``mlp`` on the GPU (with ``gpu_available() -> None or the reason why
                        not``).
+    cnn(problem)       W7: one SGD step of the CNN; grads of the two kernels and biases, then of
+                       the dense weight and bias.
 
 The registry below says which workloads each engine runs, and which Python packages it needs.
 """
@@ -57,18 +59,18 @@ class EngineSpec:
 
 ENGINES = (
     EngineSpec("lite", "benchmarks.engines.lite", "autograd_lite",
-               ("mlp", "chain", "depth", "gpu_mlp"),
+               ("mlp", "chain", "depth", "gpu_mlp", "cnn"),
                labels={"depth": "autograd_lite Tensor", "gpu_mlp": "autograd_lite (CuPy)"}),
     EngineSpec("lite_ops", "benchmarks.engines.lite", "autograd_lite, engine ops", ("mlp",),
                env={"BENCH_LITE_API": "ops"}),  # W1 without the nn package, for comparison
     EngineSpec("lite_value", "benchmarks.engines.lite_value", "autograd_lite Value",
                ("moons", "depth")),
     EngineSpec("numpy", "benchmarks.engines.numpy_hand", "NumPy by hand",
-               ("mlp", "chain", "gpu_mlp"), labels={"gpu_mlp": "CuPy by hand"}),
+               ("mlp", "chain", "gpu_mlp", "cnn"), labels={"gpu_mlp": "CuPy by hand"}),
     EngineSpec("python", "benchmarks.engines.python_hand", "Python by hand",
                ("moons", "depth")),
     EngineSpec("torch", "benchmarks.engines.pytorch", "PyTorch eager",
-               ("mlp", "chain", "depth", "gpu_mlp"), requires=("torch",),
+               ("mlp", "chain", "depth", "gpu_mlp", "cnn"), requires=("torch",),
                labels={"gpu_mlp": "PyTorch CUDA eager"}),
     EngineSpec("hips", "benchmarks.engines.hips", "HIPS autograd",
                ("mlp", "chain", "depth"), requires=("autograd",)),
@@ -84,7 +86,7 @@ BY_NAME = {spec.name: spec for spec in ENGINES}
 
 # The floor that each workload's ratios are taken against: hand-written code, no framework.
 FLOOR = {"mlp": "numpy", "gpu_mlp": "numpy", "chain": "numpy", "moons": "python",
-         "depth": "python"}
+         "depth": "python", "cnn": "numpy"}
 
 # autograd_lite's engines: the ones whose targets are checked.
 OURS = ("lite", "lite_value")

@@ -176,6 +176,46 @@ def gpu_available():
     return None
 
 
+# ---- W7: the CNN ------------------------------------------------------------------------------
+
+
+def cnn(problem):
+    """W7: one training step of the CNN of ``examples/cnn_mnist.py``, its layers written as that
+    Keras-style example writes them (``nn.Conv2D``, ``nn.MaxPooling2D``, ``nn.Flatten``,
+    ``nn.Dense`` on channels-last images) and the step as a PyTorch loop (``nn.cross_entropy``
+    on the logits, ``nn.SGD``)."""
+    import nn
+
+    model = nn.Sequential(
+        nn.Conv2D(8, (5, 5), activation="relu", input_shape=(28, 28, 1)),
+        nn.MaxPooling2D((2, 2)),
+        nn.Conv2D(16, (5, 5), activation="relu"),
+        nn.MaxPooling2D((2, 2)),
+        nn.Flatten(),
+        nn.Dense(10),
+    )
+    layers = [model.layers[0], model.layers[2], model.layers[5]]
+    weights = [*problem.conv_weights, problem.dense_weight]
+    biases = [*problem.conv_biases, problem.dense_bias]
+    for layer, w, b in zip(layers, weights, biases):
+        layer.weight.data = w.copy()
+        layer.bias.data = b.copy()
+    params = [p for layer in layers for p in (layer.weight, layer.bias)]
+    optimizer = nn.SGD(params, lr=problem.lr)
+    x, y = problem.x, problem.y
+    _used["cnn"] = {"layers": "nn.Sequential(nn.Conv2D, nn.MaxPooling2D, ..., nn.Dense)",
+                    "loss": "nn.cross_entropy", "optimizer": "nn.SGD"}
+
+    def step():
+        loss = nn.cross_entropy(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss.item(), [p.grad for p in params]
+
+    return step
+
+
 # ---- W2: framework overhead ---------------------------------------------------------------------
 
 

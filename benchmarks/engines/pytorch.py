@@ -104,3 +104,36 @@ def depth(problem):
         return y.item(), [x.grad]
 
     return run
+
+
+def cnn(problem):
+    """W7: one training step of the CNN, ``torch.nn`` layers on NCHW images as PyTorch takes
+    them. The dense layer reads the last images flattened in Keras's order (row, column,
+    channel), as the other engines do, hence the permute before ``flatten``."""
+    convolutions = []
+    for w, b in zip(problem.conv_weights, problem.conv_biases):
+        layer = torch.nn.Conv2d(w.shape[1], w.shape[0], w.shape[2])
+        with torch.no_grad():
+            layer.weight.copy_(torch.from_numpy(w))
+            layer.bias.copy_(torch.from_numpy(b))
+        convolutions += [layer, torch.nn.ReLU(), torch.nn.MaxPool2d(2)]
+    features = torch.nn.Sequential(*convolutions)
+    dense = torch.nn.Linear(*problem.dense_weight.shape[::-1])
+    with torch.no_grad():
+        dense.weight.copy_(torch.from_numpy(problem.dense_weight))
+        dense.bias.copy_(torch.from_numpy(problem.dense_bias))
+    params = [convolutions[0].weight, convolutions[0].bias, convolutions[3].weight,
+              convolutions[3].bias, dense.weight, dense.bias]
+    optimizer = torch.optim.SGD(params, lr=problem.lr)
+    x = torch.from_numpy(problem.x).permute(0, 3, 1, 2).contiguous()
+    y = torch.from_numpy(problem.y)
+
+    def step():
+        h = features(x).permute(0, 2, 3, 1).flatten(1)
+        loss = F.cross_entropy(dense(h), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss.item(), [p.grad for p in params]
+
+    return step
