@@ -9,7 +9,7 @@ so it costs what the array arithmetic costs. With ``create_graph=True`` each op 
 its input Tensors (``node._replay``), which gives VJPs written in Tensor ops: the gradients they
 return are Tensors with a graph of their own, so they can be differentiated again (second and
 higher derivatives). The op table writes each VJP once, in operations that serve both kinds of
-input (see ``ops.py``).
+input (see ``ops``).
 
 Broadcasting is undone here, in one place (``sum_to``), for every op.
 """

