@@ -253,9 +253,9 @@ def gpu_section(text: str) -> str:
 
 
 def merged(earlier, later):
-    """``earlier``, with the cases, checks, engine facts and profiles of ``later`` put in (a
-    case or check done again replaces the earlier one), the targets judged again, and a note
-    of the later run in its header."""
+    """``earlier``, with the cases, checks and profiles of ``later`` put in (a case or check
+    done again replaces the earlier one), the facts of engines it did not run, the targets
+    judged again, and a note of the later run in its header."""
     from .targets import evaluate
 
     again = {case.key: (case, results) for case, results in later.cases}
@@ -264,8 +264,8 @@ def merged(earlier, later):
     redone = {(c.engine, c.workload, json.dumps(c.params, sort_keys=True)) for c in later.checks}
     earlier.checks = [c for c in earlier.checks if (c.engine, c.workload, json.dumps(
         c.params, sort_keys=True)) not in redone] + later.checks
-    for name, info in later.engine_info.items():
-        earlier.engine_info.setdefault(name, {}).update(info)
+    for name, info in later.engine_info.items():  # the earlier run's facts stay as they were
+        earlier.engine_info.setdefault(name, info)
     earlier.profiles.update(later.profiles)
     earlier.targets = evaluate(earlier.cases, earlier.memory, earlier.gpu_skipped)
     earlier.merges.append({"command": later.command, "date": later.machine["date"],

@@ -314,6 +314,7 @@ def main(argv=None) -> int:
         return run_check_only(specs, extra_env)
 
     run = run_benchmark(args, argv, specs, missing, extra_env)
+    minutes = run.wall_seconds / 60
     default_out = HERE / ("results-quick.md" if args.quick else "RESULTS.md")
     if args.merge:
         run = report.merged(report.from_json(Path(args.merge).read_text()), run)
@@ -325,7 +326,7 @@ def main(argv=None) -> int:
     print(report.results_table(run))
     print()
     print(report.targets_table(run))
-    print(f"\nWritten: {out} and {json_path} ({run.wall_seconds / 60:.1f} minutes)")
+    print(f"\nWritten: {out} and {json_path} ({minutes:.1f} minutes)")
     return 0
 
 
