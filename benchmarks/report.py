@@ -209,8 +209,9 @@ def results_markdown(run) -> str:
         "repetitions of (its block's median / the floor's block's median). Each engine runs in "
         "its own process, with OMP/OPENBLAS/MKL/BLIS/VECLIB/NUMEXPR_NUM_THREADS set before "
         "import, `torch.set_num_threads`, and XLA_FLAGS for JAX. Python's garbage collector "
-        "is left at its defaults everywhere. Every engine was first checked to compute the "
-        "same loss and gradients as the floor (below).",
+        "is left at its defaults everywhere. " + (SETTLED if run.settled_allocator else "")
+        + "Every engine was first checked to compute the same loss and gradients as the floor "
+        "(below).",
         "",
         "## How autograd_lite's workloads were written",
         "",
@@ -252,6 +253,11 @@ def gpu_section(text: str) -> str:
     return GPU_NOT_RUN
 
 
+SETTLED = ("Before timing, each worker makes and frees one 16 MB block, after which the C "
+           "library's malloc keeps freed memory instead of returning it to the system and "
+           "faulting it in again at every step. ")
+
+
 def merged(earlier, later):
     """``earlier``, with the cases, checks and profiles of ``later`` put in (a case or check
     done again replaces the earlier one), the facts of engines it did not run, the targets
@@ -272,7 +278,8 @@ def merged(earlier, later):
                            "minutes": round(later.wall_seconds / 60, 1),
                            "load_average": [later.machine["load_average_at_start"],
                                             later.load_average_at_end],
-                           "cases": [case.key for case, _ in later.cases]})
+                           "cases": [case.key for case, _ in later.cases],
+                           "settled_allocator": later.settled_allocator})
     return earlier
 
 
@@ -281,7 +288,12 @@ def merges_text(run) -> str:
         f"- Then `{m['command']}` on {m['date']} ({m['minutes']} minutes; load average at "
         f"start {m['load_average'][0]}, at end {m['load_average'][1]}) measured, on the same "
         f"machine: {'; '.join(m['cases'])}. Its figures replace any earlier ones of those "
-        "cases, and the targets were judged again." for m in run.merges)
+        "cases, and the targets were judged again."
+        + (" Before timing, its workers made and freed one 16 MB block, so that malloc kept "
+           "freed memory rather than returning it to the system and faulting it in again at "
+           "every step; the first run's workers did not."
+           if m.get("settled_allocator") and not run.settled_allocator else "")
+        for m in run.merges)
 
 
 def from_json(text: str):
@@ -297,7 +309,8 @@ def from_json(text: str):
     run = Run(command=data["command"], quick=data.get("quick", False), machine=data["machine"],
               engine_info=data["engines"], wall_seconds=data["wall_seconds"],
               load_average_at_end=data["load_average_at_end"], gpu_skipped=data["gpu_skipped"],
-              profiles=data["profiles"], merges=data.get("merges", []))
+              profiles=data["profiles"], merges=data.get("merges", []),
+              settled_allocator=data.get("settled_allocator", False))
     run.checks = [CheckResult(**c) for c in data["checks"]]
     for item in data["cases"]:
         fields = {f.name for f in dataclasses.fields(Measurement)}
@@ -340,5 +353,6 @@ def to_json(run) -> str:
         "targets": run.targets,
         "profiles": run.profiles,
         "merges": run.merges,
+        "settled_allocator": run.settled_allocator,
     }
     return json.dumps(data, indent=1, default=default, ensure_ascii=False)

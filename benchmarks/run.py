@@ -54,6 +54,7 @@ class Run:
     wall_seconds: float = 0.0
     load_average_at_end: list | None = None
     merges: list = field(default_factory=list)  # later runs whose cases were put into this one
+    settled_allocator: bool = True  # whether the workers settled malloc before timing
 
 
 _STARTED = time.monotonic()

@@ -101,7 +101,9 @@ class Worker:
 
         The garbage collector is left as Python sets it (enabled, default thresholds): its cost
         is part of what an engine costs. It is only run once before the block, off the clock.
+        The C allocator is settled first (see ``_settle_the_allocator``).
         """
+        _settle_the_allocator()
         run = self.case(workload, params)
         _run_for(run, warmup_seconds, 1 if warmup_seconds > 0 else 0, max_runs)
         gc.collect()
@@ -147,6 +149,21 @@ class Worker:
         if hasattr(self.engine, "describe"):
             return self.engine.describe().get(workload.replace("gpu_", ""))
         return None
+
+
+def _settle_the_allocator() -> None:
+    """Make and free one 16 MB block, once, before anything is timed.
+
+    glibc's malloc gives the freed top of its heap back to the operating system until a large
+    block has been freed; after that it keeps it. Until then, an engine whose step frees and
+    makes again some megabytes (a CNN's activations) pays a page fault per 4 kB at every step,
+    about 1,000 for PyTorch's CNN step, which costs it a third of its time. Any real program
+    frees a large block early (loading its data); so does every worker here, for every engine
+    alike.
+    """
+    import numpy
+
+    numpy.empty(2 ** 24, dtype=numpy.uint8)
 
 
 def _run_for(run, min_seconds: float, min_runs: int, max_runs: int) -> list:

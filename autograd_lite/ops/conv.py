@@ -263,7 +263,7 @@ def _correlate_transposed(g, weight, window, groups):
     size = per_group * kh * kw
     w = weight.reshape(groups, out_channels // groups, size).transpose(0, 2, 1)
     g = _matrix(g).reshape(groups, out_channels // groups, -1)
-    cols = xp.matmul(w, g, out=_scratch((groups, size, g.shape[-1]), g.dtype, xp))
+    cols = xp.matmul(w, g, out=_scratch((groups, size, g.shape[-1]), g.dtype, g))
     cols = cols.reshape((groups * per_group, kh, kw) + window.out + (n,))
     padded = _batch_last(xp.zeros, (n, groups * per_group) + _padded_size(window), cols.dtype)
     for a, b in window.offsets():  # col2im: each kernel entry's values added back in place
@@ -332,9 +332,8 @@ def _cropped(padded, window):
 def _copied(view):
     """The windows copied into a contiguous array that is reused from call to call (the im2col
     matrix; see ``_scratch``)."""
-    xp = backend.array_module(view)
-    out = _scratch(view.shape, view.dtype, xp)
-    xp.copyto(out, view)
+    out = _scratch(view.shape, view.dtype, view)
+    backend.array_module(view).copyto(out, view)
     return out
 
 
@@ -342,20 +341,38 @@ _SCRATCH_LIMIT = 64 * 2 ** 20  # bytes; larger temporaries are made afresh
 _scratch_space = threading.local()
 
 
-def _scratch(shape, dtype, xp):
-    """An array of ``shape`` for a temporary that does not outlive the function that asks for
-    it. Its memory is reused from call to call (one buffer per thread): a large array made afresh
-    at every training step costs the page faults of new memory each time, which for im2col
-    matrices took longer than the matrix products themselves."""
+def _scratch(shape, dtype, like):
+    """An array of ``shape`` on ``like``'s device, for a temporary that does not outlive the
+    function that asks for it. Its memory is reused from call to call (one buffer per thread
+    and device): a large array made afresh at every training step costs the page faults of new
+    memory each time, which for im2col matrices took longer than the matrix products
+    themselves."""
+    xp = backend.array_module(like)
     size = math.prod(shape) * numpy.dtype(dtype).itemsize
     if size > _SCRATCH_LIMIT:
         return xp.empty(shape, dtype=dtype)
-    key = (xp.__name__, backend.device_of(xp.empty(0)) if xp is not numpy else "cpu")
+    device = backend.device_of(like)
     buffers = _scratch_space.__dict__.setdefault("buffers", {})
-    buffer = buffers.get(key)
-    if buffer is None or buffer.size < size:
-        buffer = buffers[key] = xp.empty(max(size, 2 ** 20), dtype=numpy.uint8)
+    buffer = buffers.get(device)
+    if buffer is None and xp is numpy:
+        _settle_the_allocator()
+    if buffer is None or buffer.size < size:  # bytes, on like's device
+        buffer = buffers[device] = xp.empty_like(like, dtype=numpy.uint8,
+                                                 shape=(max(size, 2 ** 20),))
     return buffer[:size].view(dtype).reshape(shape)
+
+
+def _settle_the_allocator():
+    """Make and free one 16 MB block of memory.
+
+    The C library's malloc (glibc's) returns freed memory at the top of its heap to the
+    operating system unless a large block has been freed before, after which it keeps up to
+    twice that much. A training step frees megabytes of activations and gradients and makes
+    them again at the next step; each time, the returned memory costs a page fault per 4 kB
+    when it is touched again (1,500 per step of the example CNN: half its time). Freeing one
+    large block, as any program that loads data soon does, makes malloc keep the memory.
+    """
+    numpy.empty(2 ** 24, dtype=numpy.uint8)
 
 
 # ---- max pooling: the pick, and the pair scatter / gather ---------------------------------------
