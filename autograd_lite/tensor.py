@@ -646,11 +646,11 @@ class Tensor:
     def repeat_interleave(self, repeats, dim=None):
         return ops.repeat(self, repeats, axis=dim)
 
-    def tile(self, *reps):
-        return ops.tile(self, ops._shape_arg(reps))
+    def tile(self, *reps, **names):
+        return ops.tile(self, ops._shape_arg(reps), **names) if reps else ops.tile(self, **names)
 
-    def roll(self, shift, axis=None, **names):
-        return ops.roll(self, shift, axis, **names)
+    def roll(self, *shift_and_axis, **names):
+        return ops.roll(self, *shift_and_axis, **names)
 
     def flip(self, *axes, **names):
         return ops.flip(self, ops._shape_arg(axes) if axes else None, **names)

@@ -205,6 +205,8 @@ def test_pytorch_methods(rng, x):
     assert x.repeat(2, axis=1).shape == (2, 6, 4)
     assert x.repeat_interleave(2, dim=0).shape == (4, 3, 4)
     assert x.flip(0, 2).shape == x.shape and x.roll(1, 0).shape == x.shape
+    np.testing.assert_array_equal(x.roll(shifts=1, dims=2).data, np.roll(x.data, 1, axis=2))
+    np.testing.assert_array_equal(x.tile(dims=(1, 2, 1)).data, np.tile(x.data, (1, 2, 1)))
     assert m.clamp(min=0.0).data.min() >= 0.0
     np.testing.assert_array_equal(abs(m).data, np.abs(m.data))
     assert al.movedim(x, 0, 2).shape == (3, 4, 2)
