@@ -193,6 +193,9 @@ class ndarray:  # noqa: N801 (CuPy's name)
     def ravel(self, order="C"):
         return ndarray(self._host.ravel(order), self.device.id)
 
+    def view(self, dtype):
+        return ndarray(self._host.view(dtype), self.device.id)
+
     def copy(self, order="C"):
         """A copy on the current device, wherever this array lives (as CuPy's ``copy``)."""
         return ndarray(self._host.copy(order), _current_device())
@@ -333,7 +336,7 @@ _FUNCTION_NAMES = """
     matmul dot einsum outer inner tensordot
     reshape transpose swapaxes moveaxis expand_dims squeeze broadcast_to broadcast_arrays
     concatenate stack vstack hstack split tile repeat flip ravel take take_along_axis
-    atleast_1d atleast_2d pad diag tril triu
+    atleast_1d atleast_2d pad diag tril triu copyto
     zeros ones empty full zeros_like ones_like empty_like full_like arange linspace eye identity
     nonzero argsort sort unique allclose isclose array_equal bincount searchsorted nan_to_num
     shape ndim size
@@ -366,6 +369,14 @@ def asarray(a, dtype=None, order=None):
 
 
 ascontiguousarray = asarray
+
+
+def _as_strided(x, shape=None, strides=None):
+    """A view of ``x`` with other shape and strides, on its device (no kernel runs)."""
+    return ndarray(numpy.lib.stride_tricks.as_strided(x._host, shape, strides), x.device.id)
+
+
+lib = types.SimpleNamespace(stride_tricks=types.SimpleNamespace(as_strided=_as_strided))
 
 
 def asnumpy(a, stream=None, order="C", out=None, blocking=True):

@@ -75,6 +75,29 @@ def test_fit_on_gpu_matches_fit_on_cpu_batch_for_batch(optimizer):
                                    err_msg=name)
 
 
+def test_a_keras_cnn_fits_on_gpu_as_on_cpu():
+    """Conv2D, MaxPooling2D, BatchNormalization (whose running statistics are parameters that
+    move with the model) and Dense, trained on both devices from the same seed."""
+    rng = np.random.default_rng(0)
+    X, y = rng.random((40, 8, 8, 1)).astype(np.float32), rng.integers(0, 3, 40)
+    runs = {}
+    for device in ("cpu", "cuda"):
+        al.manual_seed(0)
+        model = nn.Sequential([nn.Conv2D(4, 3, activation="relu", input_shape=(8, 8, 1)),
+                               nn.MaxPooling2D(2), nn.BatchNormalization(), nn.Flatten(),
+                               nn.Dense(3, activation="softmax")]).to(device)
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        al.manual_seed(1)
+        model.fit(X, y, epochs=2, batch_size=8, verbose=0)
+        runs[device] = model
+    assert all(is_on_gpu(p.data) for p in runs["cuda"].parameters())
+    for name, value in runs["cpu"].state_dict().items():
+        np.testing.assert_allclose(runs["cuda"].state_dict()[name], value, rtol=RTOL,
+                                   atol=1e-6, err_msg=name)
+    np.testing.assert_allclose(runs["cuda"].predict(X), runs["cpu"].predict(X), rtol=RTOL,
+                               atol=1e-6)
+
+
 def test_fit_takes_data_that_already_lives_on_the_gpu(cupy):
     X, y = _blobs()
     model = _model().to("cuda")
