@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 
 from .processes import WorkerError, WorkerProcess
 
-NUMPY_BASED = ("lite", "numpy", "hips")  # engines whose arrays tracemalloc sees
+# The engines whose arrays tracemalloc sees.
+NUMPY_BASED = ("lite", "numpy", "numpy_prealloc", "hips")
 
 
 @dataclass

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from .checks import check_table
-from .engines import BY_NAME, ENGINES, FLOOR, OURS
+from .engines import BEST_FLOOR, BY_NAME, ENGINES, FLOOR, OURS, OURS_OPS
 from .timing import paired_ratio
 
 ANALYSIS = Path(__file__).with_name("ANALYSIS.md")
@@ -17,8 +17,8 @@ GPU_NOT_RUN = ("## On a GPU: `python -m benchmarks gpu`\n\n"
                "Not run yet: no machine with a GPU has been available to this project. On one, "
                "`python -m benchmarks gpu` runs the GPU tests on CuPy and W6 (W1's step on the "
                "GPU against PyTorch CUDA) and writes its figures here.")
-ENGINE_ORDER = [*OURS, "lite_ops", "numpy", "python"] + [
-    s.name for s in ENGINES if s.name not in (*OURS, "lite_ops", "numpy", "python")]
+_FIRST = (*OURS, *OURS_OPS, "numpy", "numpy_prealloc", "python")
+ENGINE_ORDER = [*_FIRST] + [s.name for s in ENGINES if s.name not in _FIRST]
 
 
 def number(x: float) -> str:
@@ -37,16 +37,17 @@ def _ordered(names) -> list:
 
 
 def results_table(run) -> str:
-    """One Markdown table: every case, every engine, medians, ratios to the floor, targets."""
+    """One Markdown table: every case, every engine, medians, ratios to the floors, targets."""
     verdicts = {}
     for t in run.targets:
         if t.row:
             verdicts.setdefault(t.row, []).append(f"{t.issue} {t.what.split(': ', 1)[-1]}: "
                                                   f"{t.verdict}")
-    lines = ["| Workload | Case | Engine | Median | × floor | Targets (1 thread) |",
-             "| --- | --- | --- | ---: | ---: | --- |"]
+    lines = ["| Workload | Case | Engine | Median | × floor | × preallocated "
+             "| Targets (1 thread) |", "| --- | --- | --- | ---: | ---: | ---: | --- |"]
     for case, results in run.cases:
         floor = results.get(FLOOR[case.workload])
+        best = results.get(BEST_FLOOR.get(case.workload))
         case_text = f"{case.title}, {case.threads} thread{'s' if case.threads > 1 else ''}"
         for name in _ordered(results):
             m = results[name]
@@ -55,26 +56,32 @@ def results_table(run) -> str:
                 spread = m.spread()
                 median = f"{number(m.median(case.scale))} {case.unit}" + (
                     "" if spread is None else f" ±{spread:.0%}")
-                ratio = paired_ratio(m, floor) if floor is not None else None
-                ratio = "" if ratio is None else f"{ratio:.2f}×"
+                ratio, to_best = _ratio_text(m, floor), _ratio_text(m, best)
             else:
-                median, ratio = m.status.replace("|", "/"), ""
+                median, ratio, to_best = m.status.replace("|", "/"), "", ""
             target = "; ".join(verdicts.get((case.key, name), []))
-            lines.append(f"| {case.id} | {case_text} | {label} | {median} | {ratio} | {target} |")
+            lines.append(f"| {case.id} | {case_text} | {label} | {median} | {ratio} | {to_best} "
+                         f"| {target} |")
     if run.memory:
-        floor = run.memory.get("numpy")
+        floor, best = run.memory.get("numpy"), run.memory.get("numpy_prealloc")
         case_text = f"{run.memory_case.steps} W1 steps, batch {run.memory_case.batch}, peak RSS"
         for name in _ordered(run.memory):
             r = run.memory[name]
             if r.ok:
                 median = f"{number(r.peak_mib)} MiB"
                 ratio = f"{r.peak_mib / floor.peak_mib:.2f}×" if floor and floor.ok else ""
+                to_best = f"{r.peak_mib / best.peak_mib:.2f}×" if best and best.ok else ""
             else:
-                median, ratio = r.status, ""
+                median, ratio, to_best = r.status, "", ""
             target = "; ".join(verdicts.get(("W5", name), []))
             lines.append(f"| W5 | {case_text} | {BY_NAME[name].label} | {median} | {ratio} "
-                         f"| {target} |")
+                         f"| {to_best} | {target} |")
     return "\n".join(lines)
+
+
+def _ratio_text(measurement, floor) -> str:
+    ratio = paired_ratio(measurement, floor) if floor is not None else None
+    return "" if ratio is None else f"{ratio:.2f}×"
 
 
 def targets_table(run) -> str:
@@ -168,7 +175,7 @@ def _inline(d: dict) -> str:
 def written_with_text(run) -> str:
     lines = []
     for case, results in run.cases:
-        for name in (*OURS, "lite_ops"):
+        for name in (*OURS, *OURS_OPS):
             m = results.get(name)
             if m is not None and m.written_with:
                 text = f"- {case.id} ({BY_NAME[name].label}): {_inline(m.written_with)}"
@@ -203,7 +210,11 @@ def results_markdown(run) -> str:
         "± is half the inter-quartile range of its per-repetition block medians, relative to "
         "their median (large values mean the machine was busy during that case). "
         "*× floor* is the engine's time over the hand-written floor's (NumPy by hand for the "
-        "array workloads, Python by hand for the scalar ones), taken pair by pair: each "
+        "array workloads, Python by hand for the scalar ones), and *× preallocated* its time "
+        "over the best hand-written NumPy step (NumPy by hand, preallocated: the same "
+        "arithmetic with every buffer allocated once and every result written with `out=`, "
+        "the floor for any engine built on NumPy; the plain floor allocates its results as a "
+        "lecture writes them), both taken pair by pair: each "
         "repetition gives every engine one block of runs, the engines taking turns in an "
         "order that rotates from one repetition to the next, and the ratio is the median over "
         "repetitions of (its block's median / the floor's block's median). Each engine runs in "

@@ -1,4 +1,4 @@
-"""The targets of issues #3, #7 and #11, checked against one run's measurements (1 thread).
+"""The targets of issues #3, #7, #11 and #13, checked against one run's measurements (1 thread).
 
 Every ratio is the paired ratio of ``timing.py``: both engines measured in the same run,
 repetition by repetition.
@@ -14,7 +14,7 @@ from .timing import paired_ratio
 
 @dataclass
 class Target:
-    issue: str              # "#3" or "#7"
+    issue: str              # "#3", "#7", "#11" or "#13"
     what: str               # the target, in words
     measured: str           # the figure it is judged on
     met: bool | None        # None: not measured in this run
@@ -128,6 +128,57 @@ def evaluate(cases: list, memory: dict | None, gpu_skipped: str | None) -> list[
                               ("lite", case.key)))
 
     targets.append(w6_target(cases, gpu_skipped))
+    return targets + _targets_13(cases, memory)
+
+
+def _targets_13(cases: list, memory: dict | None) -> list[Target]:
+    """The targets of #13: W1 against the preallocated floor (hand-written NumPy with every
+    buffer made once) and PyTorch, for the nn model and for the model written with ops
+    (``x @ W + b``); W2 against PyTorch; W3 with micrograd's own MLP over ``Value``; W5 against
+    the preallocated floor."""
+    targets = []
+    overhead_case, _ = _find(cases, "W1", batch=2)
+    for batch, limit in ((32, 1.10), (128, 1.05), (512, 1.05)):
+        case, results = _find(cases, "W1", batch=batch)
+        if case is None:
+            continue
+        profile_case = (overhead_case or case).key
+        ratio = _ratio(results, "lite", "numpy_prealloc")
+        targets.append(Target("#13", f"W1 batch {batch}: nn step ≤ {limit:.2f}× NumPy by hand, "
+                              "preallocated", _fmt(ratio), _judge(ratio, limit),
+                              (case.key, "lite"), ("lite", profile_case)))
+        ops_vs_torch = _ratio(results, "lite_ops", "torch")
+        targets.append(Target("#13", f"W1 batch {batch}: x @ W + b step ≤ 1.00× PyTorch eager",
+                              _fmt(ops_vs_torch, "× PyTorch"), _judge(ops_vs_torch, 1.0),
+                              (case.key, "lite_ops"), ("lite_ops", profile_case)))
+        if batch == 32:
+            ratio = _ratio(results, "lite_ops", "numpy_prealloc")
+            targets.append(Target("#13", "W1 batch 32: x @ W + b step ≤ 1.30× NumPy by hand, "
+                                  "preallocated", _fmt(ratio), _judge(ratio, 1.30),
+                                  (case.key, "lite_ops"), ("lite_ops", profile_case)))
+
+    case, results = _find(cases, "W2")
+    if case is not None:
+        vs_torch = _ratio(results, "lite", "torch")
+        targets.append(Target("#13", "W2: ≤ 0.70× eager PyTorch per op",
+                              _fmt(vs_torch, "× PyTorch"), _judge(vs_torch, 0.70),
+                              (case.key, "lite"), ("lite", case.key)))
+
+    case, results = _find(cases, "W3")
+    if case is not None:
+        speedup = _ratio(results, "micrograd", "lite_value_ops")
+        targets.append(Target("#13", "W3 with micrograd's MLP over Value: at least 12× faster "
+                              "than micrograd", _fmt(speedup, "× faster", 1),
+                              _judge(speedup, 12.0, at_most=False),
+                              (case.key, "lite_value_ops"), ("lite_value_ops", case.key)))
+
+    if memory:
+        lite, floor = memory.get("lite"), memory.get("numpy_prealloc")
+        ratio = None
+        if lite and floor and lite.ok and floor.ok:
+            ratio = lite.peak_mib / floor.peak_mib
+        targets.append(Target("#13", "W5: peak RSS ≤ 1.10× NumPy by hand, preallocated",
+                              _fmt(ratio), _judge(ratio, 1.10), ("W5", "lite")))
     return targets
 
 

@@ -14,7 +14,7 @@ from benchmarks import checks, plan, problems, run
 from benchmarks.engines import ENGINES, FLOOR, get
 from benchmarks.timing import Measurement, paired_ratio
 
-CORE = ["lite", "lite_value", "numpy", "python"]
+CORE = ["lite", "lite_ops", "lite_value", "lite_value_ops", "numpy", "numpy_prealloc", "python"]
 PEERS = [s.name for s in ENGINES if s.name not in CORE and not s.missing()]
 
 
@@ -26,8 +26,9 @@ def test_autograd_lite_agrees_with_the_hand_written_floors():
     results = run.check([get(name) for name in CORE])
     assert not _failures(results), _failures(results)
     checked = {(r.engine, r.workload) for r in results}
-    assert {("lite", "mlp"), ("lite", "chain"), ("lite", "depth"), ("lite_value", "moons"),
-            ("lite_value", "depth"), ("lite", "cnn")} <= checked
+    assert {("lite", "mlp"), ("lite", "chain"), ("lite", "depth"), ("lite", "cnn"),
+            ("lite_ops", "mlp"), ("lite_value", "moons"), ("lite_value", "depth"),
+            ("lite_value_ops", "moons"), ("numpy_prealloc", "mlp")} <= checked
 
 
 @pytest.mark.slow
@@ -100,16 +101,24 @@ def test_the_report_renders_and_survives_a_round_trip_through_json():
     case = Case("W1", "MLP step, batch 32", "mlp", {"batch": 32}, "ms/step")
     results = {"lite": _measured("lite", [1.05e-3] * 4),
                "numpy": _measured("numpy", [1e-3] * 4),
+               "numpy_prealloc": _measured("numpy_prealloc", [0.7e-3] * 4),
                "torch": Measurement("torch", status="fails: RuntimeError: boom")}
     memory = {"lite": MemoryResult("lite", peak_rss_kib=[2048], rss_before_kib=[1024]),
-              "numpy": MemoryResult("numpy", peak_rss_kib=[2000], rss_before_kib=[1000])}
+              "numpy": MemoryResult("numpy", peak_rss_kib=[2000], rss_before_kib=[1000]),
+              "numpy_prealloc": MemoryResult("numpy_prealloc", peak_rss_kib=[1600],
+                                             rss_before_kib=[1000])}
     run_ = run.Run(command="python -m benchmarks", quick=False, machine=MACHINE,
                    cases=[(case, results)], memory=memory, memory_case=MemoryCase(),
                    gpu_skipped="no GPU")
     run_.targets = targets.evaluate(run_.cases, run_.memory, run_.gpu_skipped)
-    assert [t.met for t in run_.targets if "W1" in t.what] == [True]
+    w1 = {(t.issue, t.what): t.met for t in run_.targets if "W1" in t.what}
+    assert w1[("#7", "W1 batch 32: step time ≤ 1.10× NumPy by hand")] is True
+    assert w1[("#13", "W1 batch 32: nn step ≤ 1.10× NumPy by hand, preallocated")] is False
+    assert w1[("#13", "W1 batch 32: x @ W + b step ≤ 1.00× PyTorch eager")] is None
     text = report.results_markdown(run_)
-    assert "| W1 | MLP step, batch 32, 1 thread | autograd_lite | 1.05 ms/step ±0% | 1.05× |" \
+    assert ("| W1 | MLP step, batch 32, 1 thread | autograd_lite | 1.05 ms/step ±0% | 1.05× "
+            "| 1.50× |") in text
+    assert "| W5 | 50 W1 steps, batch 512, peak RSS | autograd_lite | 2.00 MiB | 1.02× | 1.28× |" \
         in text
     assert "fails: RuntimeError: boom" in text
     assert report.results_markdown(report.from_json(report.to_json(run_))) == text

@@ -1,11 +1,12 @@
 """autograd_lite's Tensor engine, written the way a user would write it.
 
-W1 uses the ``nn`` package's public API (``nn.Sequential`` of ``nn.Linear`` and ``nn.ReLU``,
-``nn.cross_entropy``, ``nn.SGD``) where the package provides it, and the engine's own ops
-otherwise: ``al.linear`` and ``al.relu``, a softmax cross-entropy written with the public
-``al.primitive`` (below), and SGD as ``p.data -= lr * p.grad``. ``describe()`` says which
-parts were used; the environment variable BENCH_LITE_API ('auto', 'nn' or 'ops', set by
-``--lite-api``) forces one or the other.
+W1 comes in two versions. The ``lite`` engine uses the ``nn`` package (``nn.Sequential`` of
+``nn.Linear`` and ``nn.ReLU``, ``nn.cross_entropy``, ``nn.SGD``), as PyTorch's tutorials write
+a model. The ``lite_ops`` engine writes the same network with the engine's ops alone, as the
+lecture and most students do: ``h = x @ W + b`` with W of shape (in, out), ``relu``,
+``log_softmax`` picked at the labels, and ``p.data -= lr * p.grad``. The environment variable
+BENCH_LITE_API ('auto', 'nn' or 'ops', set by ``--lite-api`` and by the ``lite_ops`` engine)
+chooses; 'auto' uses ``nn`` when it can be imported. ``describe()`` says which was used.
 """
 
 from __future__ import annotations
@@ -39,50 +40,22 @@ def to_numpy(x) -> numpy.ndarray:
 # ---- W1: the MLP ------------------------------------------------------------------------------
 
 
-@al.primitive
-def softmax_cross_entropy(logits, labels):
-    """mean_i (logsumexp(z_i) - z_i[y_i]) over the rows of ``logits``, in one op.
-
-    ∂/∂logits: (softmax(z) - onehot(y)) · g / batch;  labels get no gradient.
-    """
-    xp = backend.array_module(logits)
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    exp = xp.exp(shifted)
-    total = exp.sum(axis=1, keepdims=True)
-    rows = xp.arange(len(labels))
-    loss = xp.mean(xp.log(total[:, 0]) - shifted[rows, labels])
-
-    def vjp(g):
-        grad = exp / total
-        grad[rows, labels] -= 1
-        grad *= g / len(labels)
-        return grad
-
-    return xp.asarray(loss, dtype=logits.dtype), (vjp, None)
-
-
-def _nn_parts(api: str) -> dict:
-    """The parts of the ``nn`` API that exist (all of them, none, or what 'auto' finds)."""
+def _use_nn(api: str) -> bool:
     if api == "ops":
-        return {}
+        return False
     try:
-        import nn
+        import nn  # noqa: F401
     except ImportError:
         if api == "nn":
             raise
-        return {}
-    wanted = {"layers": ("Sequential", "Linear", "ReLU"), "loss": ("cross_entropy",),
-              "optimizer": ("SGD",)}
-    parts = {part: nn for part, names in wanted.items()
-             if all(hasattr(nn, name) for name in names)}
-    if api == "nn" and len(parts) < len(wanted):
-        missing = sorted(set(wanted) - set(parts))
-        raise RuntimeError(f"--lite-api nn: the nn package has no {', '.join(missing)} yet")
-    return parts
+        return False
+    return True
 
 
-def _nn_model(nn, problem, device):
-    """nn.Sequential(nn.Linear, nn.ReLU, nn.Linear, ...) holding the problem's weights."""
+def _nn_step(problem, x, y, device):
+    """nn.Sequential(nn.Linear, nn.ReLU, nn.Linear, ...), nn.cross_entropy and nn.SGD."""
+    import nn
+
     layers = []
     for i, (w, b) in enumerate(zip(problem.weights, problem.biases)):
         layer = nn.Linear(w.shape[1], w.shape[0])
@@ -92,75 +65,63 @@ def _nn_model(nn, problem, device):
         if i < len(problem.weights) - 1:
             layers.append(nn.ReLU())
     model = nn.Sequential(*layers)
-    return model, [p for layer in layers[::2] for p in (layer.weight, layer.bias)]
+    params = [p for layer in layers[::2] for p in (layer.weight, layer.bias)]
+    optimizer = nn.SGD(params, lr=problem.lr)
+    _used["mlp"] = {"layers": "nn.Sequential(nn.Linear, nn.ReLU, ...)",
+                    "loss": "nn.cross_entropy", "optimizer": "nn.SGD"}
+
+    def step():
+        loss = nn.cross_entropy(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss.item(), [p.grad for p in params]
+
+    return step
 
 
-def _ops_model(problem, device):
-    """The same network from the engine's ops: al.linear (x Wᵀ + b in one op) and al.relu."""
-    params = [al.Tensor(p.copy(), requires_grad=True, device=device)
-              for p in problem.parameters]
+def _ops_step(problem, x, y, device):
+    """The same network from the engine's ops: h = x @ W + b, relu, log_softmax, SGD by hand.
+
+    W is stored (in, out), as ``x @ W`` needs; its gradient is returned transposed, in the
+    (out, in) layout of the other engines.
+    """
+    weights = [al.Tensor(w.T.copy(), requires_grad=True, device=device)
+               for w in problem.weights]
+    biases = [al.Tensor(b.copy(), requires_grad=True, device=device) for b in problem.biases]
+    params = [p for pair in zip(weights, biases) for p in pair]
+    rows = backend.array_module(y).arange(len(y))
+    lr = problem.lr
+    _used["mlp"] = {"layers": "x @ W + b, al.relu",
+                    "loss": "-log_softmax(z)[rows, y].mean()",
+                    "optimizer": "p.data -= lr * p.grad"}
 
     def model(h):
-        for i in range(0, len(params), 2):
-            h = al.linear(h, params[i], params[i + 1])
-            if i + 2 < len(params):
+        for i, (W, b) in enumerate(zip(weights, biases)):
+            h = h @ W + b
+            if i < len(weights) - 1:
                 h = al.relu(h)
         return h
 
-    return model, params
+    def step():
+        loss = -model(x).log_softmax(axis=1)[rows, y].mean()
+        for p in params:
+            p.grad = None
+        loss.backward()
+        for p in params:
+            p.data -= lr * p.grad
+        return loss.item(), [g for W, b in zip(weights, biases) for g in (W.grad.T, b.grad)]
+
+    return step
 
 
 def mlp(problem, device="cpu"):
     """W1: forward, loss, backward and SGD, as a user of autograd_lite writes a training step."""
-    api = os.environ.get("BENCH_LITE_API", "auto")
-    parts = _nn_parts(api)
     x = al.Tensor(problem.x, device=device)
     y = backend.to_device(problem.y, device)
-    fallback_reason = None
-
-    if "layers" in parts:
-        try:
-            model, params = _nn_model(parts["layers"], problem, device)
-        except Exception as error:  # nn is work in progress: in 'auto', use the ops instead
-            if api == "nn":
-                raise
-            fallback_reason = f"nn layers failed: {type(error).__name__}: {error}"
-            del parts["layers"]
-    if "layers" not in parts:
-        model, params = _ops_model(problem, device)
-
-    loss_fn = parts["loss"].cross_entropy if "loss" in parts else softmax_cross_entropy
-
-    if "optimizer" in parts:
-        optimizer = parts["optimizer"].SGD(params, lr=problem.lr)
-        zero_grad, update = optimizer.zero_grad, optimizer.step
-    else:
-        def zero_grad():
-            for p in params:
-                p.grad = None
-
-        def update():
-            for p in params:
-                p.data -= problem.lr * p.grad
-
-    _used["mlp"] = {
-        "layers": "nn.Sequential(nn.Linear, nn.ReLU, ...)" if "layers" in parts
-        else "al.linear + al.relu",
-        "loss": "nn.cross_entropy" if "loss" in parts
-        else "softmax_cross_entropy (al.primitive, benchmarks/engines/lite.py)",
-        "optimizer": "nn.SGD" if "optimizer" in parts else "p.data -= lr * p.grad",
-    }
-    if fallback_reason:
-        _used["mlp"]["why not nn"] = fallback_reason
-
-    def step():
-        loss = loss_fn(model(x), y)
-        zero_grad()
-        loss.backward()
-        update()
-        return loss.item(), [p.grad for p in params]
-
-    return step
+    if _use_nn(os.environ.get("BENCH_LITE_API", "auto")):
+        return _nn_step(problem, x, y, device)
+    return _ops_step(problem, x, y, device)
 
 
 def gpu_mlp(problem):
