@@ -11,26 +11,40 @@ from __future__ import annotations
 def topological_order(*roots) -> list:
     """Every node reachable from ``roots`` through ``_prev``, each one after all of its parents.
 
-    Reversed, this is the order of the backward pass: the roots first, the inputs last. The walk
-    is a depth-first search with an explicit stack, so a chain of a million operations needs no
-    Python recursion. Nodes are told apart by identity (``id``), never by ``==``, which the
-    engines overload.
+    Reversed, this is the order of the backward pass: the roots first, the inputs last. The
+    order is that of a depth-first search that visits each node's parents in order and lists a
+    node once all its parents are listed. The search keeps an explicit stack, so a chain of a
+    million operations needs no Python recursion.
+
+    Nodes are told apart by identity, never by ``==`` (which the engines overload): sets of
+    nodes are safe because a node hashes by its ``id`` and Python checks identity before ``==``.
     """
     order = []
     visited = set()
     for root in roots:
-        if id(root) in visited:
-            continue
-        visited.add(id(root))
-        stack = [(root, iter(root._prev))]  # each node with the parents it has yet to visit
-        while stack:
-            node, parents = stack[-1]
-            for parent in parents:
-                if id(parent) not in visited:
-                    visited.add(id(parent))
-                    stack.append((parent, iter(parent._prev)))
-                    break
-            else:  # every parent is in ``order`` already: the node can follow them
-                stack.pop()
-                order.append(node)
+        _walk(root, visited, order)
     return order
+
+
+def _walk(root, visited: set, order: list) -> None:
+    # The stack holds nodes still to expand and, below the parents of each expanded node, a
+    # None that says "list the node on top of ``expanded``": no tuple or iterator per node.
+    stack = [root]
+    expanded = []
+    while stack:
+        node = stack.pop()
+        if node is None:
+            order.append(expanded.pop())
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        parents = node._prev
+        if not parents:
+            order.append(node)
+            continue
+        stack.append(None)
+        expanded.append(node)
+        for parent in reversed(parents):  # reversed: the first parent is expanded first
+            if parent not in visited:
+                stack.append(parent)

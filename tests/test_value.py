@@ -399,6 +399,50 @@ def test_inner_nodes_hold_only_this_passes_gradient():
     assert y.grad == 1.0
 
 
+def _depth_first_order(*roots):
+    """The order ``topological_order`` promises, written recursively: each node after its
+    parents, visited first to last."""
+    order, seen = [], set()
+
+    def visit(node):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        for parent in node._prev:
+            visit(parent)
+        order.append(node)
+
+    for root in roots:
+        visit(root)
+    return order
+
+
+class _Node:
+    def __init__(self, *parents):
+        self._prev = parents
+
+
+def test_topological_order_is_the_depth_first_order_on_random_graphs():
+    rng = random.Random(3)
+    for _ in range(300):
+        nodes = []
+        for _ in range(rng.randint(1, 25)):
+            count = rng.randint(0, min(4, len(nodes)))
+            nodes.append(_Node(*rng.choices(nodes, k=count)))  # repeats allowed, as in x * x
+        roots = rng.sample(nodes, rng.randint(1, min(3, len(nodes))))
+        assert [id(n) for n in topological_order(*roots)] == \
+            [id(n) for n in _depth_first_order(*roots)]
+
+
+@pytest.mark.parametrize("build", [
+    pytest.param(lambda b: (b + 1.0) * b, id="the second parent made the first"),
+    pytest.param(lambda b: b * (b + 1.0), id="the first parent made the second"),
+    pytest.param(lambda b: ((b * b).tanh() + b) * (b * b).exp(), id="shared inner nodes"),
+])
+def test_backward_visits_a_node_after_every_node_that_uses_it(build):
+    assert_value_grads(lambda v: build(v[0] * 2.0), [0.7])  # b: an inner node, used twice
+
+
 def test_has_grad_is_set_on_every_reached_node_only():
     a, b = Value(1.5), Value(-0.5)
     unused = Value(3.0)
