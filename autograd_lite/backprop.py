@@ -72,11 +72,11 @@ def gradients(outputs, inputs, grad_outputs=None, *, retain_graph: bool | None =
             seeds.append(_seed(output, grad, create_graph))
     found = _propagate(roots, seeds, retain_graph=create_graph if retain_graph is None
                        else retain_graph, create_graph=create_graph,
-                       wanted={id(tensor) for tensor in inputs})
+                       wanted=set(inputs))
     results = []
     handed_out = set()
     for position, tensor in enumerate(inputs):
-        grad = found.get(id(tensor))
+        grad = found.get(tensor)
         if grad is None:
             if not allow_unused:
                 raise RuntimeError(
@@ -93,15 +93,15 @@ def _propagate(roots, seeds, *, retain_graph, create_graph, wanted=None) -> dict
     """The backward pass from ``roots`` (with ∂z/∂root = ``seeds``).
 
     Without ``wanted``, gradients accumulate into ``.grad`` of leaves and retained nodes. With
-    ``wanted`` (a set of node ids), they are returned instead, as ``{id(node): ∂z/∂node}``, and
-    only the part of the graph that leads to those nodes is visited.
+    ``wanted`` (a set of nodes), they are returned instead, as ``{node: ∂z/∂node}``, and only
+    the part of the graph that leads to those nodes is visited. Nodes are dictionary keys by
+    identity (see ``graph.topological_order``).
     """
     order = topological_order(*roots)
     needed = _leading_to(order, wanted) if wanted is not None else None
     grads = {}  # ∂z/∂node for the nodes reached and not yet passed on
     for root, seed in zip(roots, seeds):
-        key = id(root)
-        grads[key] = grads[key] + seed if key in grads else seed
+        grads[root] = grads[root] + seed if root in grads else seed
     if create_graph:  # the VJPs' own ops must be recorded, whatever the caller's mode
         with modes.enable_grad():
             return _run(order, grads, needed, wanted, retain_graph, create_graph)
@@ -113,20 +113,21 @@ def _run(order, grads, needed, wanted, retain_graph, create_graph) -> dict:
     handed_out = set()  # ids of the arrays already stored in some .grad
     anomaly = modes.is_anomaly_enabled()
     for node in reversed(order):
-        g = grads.pop(id(node), None)
+        g = grads.pop(node, None)
         if g is None:
             continue
+        op = node._op
         if wanted is None:
-            if not node._op or node._retains_grad:
+            if not op or node._retains_grad:
                 _accumulate(node, g, handed_out)
-        elif id(node) in wanted:
-            found[id(node)] = g
-        if not node._op:  # a leaf
+        elif node in wanted:
+            found[node] = g
+        if not op:  # a leaf
             continue
         vjps = node._vjps
         if vjps is None:
             raise RuntimeError(
-                f"backward through op {node._op} a second time: its saved arrays were "
+                f"backward through op {op} a second time: its saved arrays were "
                 "released by the first backward(); pass retain_graph=True to the first "
                 "call to keep them"
             )
@@ -140,21 +141,20 @@ def _run(order, grads, needed, wanted, retain_graph, create_graph) -> dict:
                 parent._check_version(node)
             if vjp is None or not parent.requires_grad:
                 continue  # a None VJP: this argument has no gradient (an index, a mask)
-            if needed is not None and id(parent) not in needed:
+            if needed is not None and parent not in needed:
                 continue
             parent_grad = vjp(g)
             if create_graph:
-                parent_grad = _fit_tensor(parent_grad, parent, node._op)
+                parent_grad = _fit_tensor(parent_grad, parent, op)
             else:
                 like = parent.data
                 if (parent_grad.__class__ is not like.__class__
                         or parent_grad.shape != like.shape
                         or parent_grad.dtype != like.dtype):
-                    parent_grad = _fit_array(parent_grad, like, node._op)
+                    parent_grad = _fit_array(parent_grad, like, op)
             if anomaly:
-                check_finite(_array(parent_grad), node._op, "backward", [_array(g)])
-            key = id(parent)
-            grads[key] = grads[key] + parent_grad if key in grads else parent_grad
+                check_finite(_array(parent_grad), op, "backward", [_array(g)])
+            grads[parent] = grads[parent] + parent_grad if parent in grads else parent_grad
         if not retain_graph:  # release what the op saved, and its links to its inputs
             node._vjps = node._replay = None
             node._prev = ()
@@ -162,11 +162,11 @@ def _run(order, grads, needed, wanted, retain_graph, create_graph) -> dict:
 
 
 def _leading_to(order, wanted) -> set:
-    """The ids of the nodes in ``order`` (parents first) from which a wanted node is reached."""
+    """The nodes in ``order`` (parents first) from which a wanted node is reached."""
     needed = set()
     for node in order:
-        if id(node) in wanted or any(id(parent) in needed for parent in node._prev):
-            needed.add(id(node))
+        if node in wanted or any(parent in needed for parent in node._prev):
+            needed.add(node)
     return needed
 
 

@@ -45,6 +45,4 @@ def _walk(root, visited: set, order: list) -> None:
             continue
         stack.append(None)
         expanded.append(node)
-        for parent in reversed(parents):  # reversed: the first parent is expanded first
-            if parent not in visited:
-                stack.append(parent)
+        stack.extend(reversed(parents))  # reversed: the first parent is expanded first

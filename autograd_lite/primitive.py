@@ -30,7 +30,7 @@ from numpy import ndarray
 
 from . import backend
 from .modes import check_finite, switched, thread_modes
-from .tensor import Tensor
+from .tensor import Tensor, versions
 
 
 def primitive(fn=None, *, name: str | None = None):
@@ -48,16 +48,76 @@ def primitive(fn=None, *, name: str | None = None):
 
         @functools.wraps(fn)
         def differentiable(*args, **params):
+            # Every op of every model runs this function, and its cost is mostly Python's own
+            # per call: so it does all the work itself, without calling helpers on the way.
             if len(args) > n_inputs:  # parameters given by position, as in sum(x, 0)
                 params.update(_by_position(op_name, parameter_names, args[n_inputs:], params))
                 args = args[:n_inputs]
-            return apply(fn, op_name, args, params)
+            arrays = []
+            parents = []  # the Tensor arguments, in order
+            needs_grad = False
+            for arg in args:
+                kind = arg.__class__
+                if kind is Tensor or isinstance(arg, Tensor):
+                    arrays.append(arg.data)
+                    parents.append(arg)
+                    needs_grad = needs_grad or arg.requires_grad
+                elif kind is ndarray or kind is float or kind is int:
+                    arrays.append(arg)
+                elif isinstance(arg, (list, tuple)) and op_name not in _OPERATORS:
+                    # A function takes lists where NumPy's does: np.mean([a, b]).
+                    return differentiable(*(as_operand(a) for a in args), **params)
+                else:
+                    arrays.append(constant_argument(arg, op_name))
+            if backend._cupy is not None:
+                _check_one_device(op_name, arrays)
+
+            out, vjps = fn(*arrays, **params) if params else fn(*arrays)
+
+            if out.__class__ is not ndarray and not backend.is_array(out):
+                out = numpy.asarray(out)
+            if switched.detect_anomaly and thread_modes.detect_anomaly:
+                check_finite(out, op_name, "forward", arrays)
+            if not needs_grad or (switched.grad_enabled and not thread_modes.grad_enabled):
+                return Tensor._from_op(out, (), None, op_name)
+            if out.dtype.kind != "f":
+                if out.dtype.kind == "c":
+                    raise TypeError(f"op {op_name} made a complex result, which has no "
+                                    "gradient here; complex numbers are not supported")
+                return Tensor._from_op(out, (), None, op_name)  # integer or boolean: no gradient
+            n_args = len(args)
+            if len(vjps) != n_args:
+                raise TypeError(f"op {op_name} returned {len(vjps)} vector-Jacobian products "
+                                f"for {n_args} arguments")
+            if len(parents) != n_args:  # keep the VJPs of the Tensor arguments only
+                vjps = [vjp for arg, vjp in zip(args, vjps) if isinstance(arg, Tensor)]
+                parents = tuple(parents)
+            else:
+                parents = args  # the same Tensors, in a tuple already: saves making one
+            # The output node, as Tensor._from_op makes it, made here: saves a call per op.
+            node = _new_object(Tensor)
+            node.data = out
+            node.grad = None
+            node.requires_grad = True
+            node.label = ""
+            node._prev = parents
+            node._vjps = vjps
+            node._op = op_name
+            node._retains_grad = False
+            node._replay = (fn, args, params or _NO_PARAMETERS)
+            node._version = 0
+            node._created = versions.latest
+            return node
 
         differentiable.forward_and_vjps = fn
         differentiable.op_name = op_name
         return differentiable
 
     return wrap(fn) if fn is not None else wrap
+
+
+_new_object = object.__new__
+_NO_PARAMETERS = {}  # the parameters of the ops called without any: shared, never changed
 
 
 def _split_signature(fn):
@@ -83,49 +143,6 @@ def _by_position(op_name, names, values, given):
     if repeated:
         raise TypeError(f"{op_name} got {', '.join(repeated)} both by position and by name")
     return bound
-
-
-def apply(fn, name: str, args: tuple, params: dict) -> Tensor:
-    """Run primitive ``fn`` on the arrays inside ``args`` and record how to go back through it."""
-    arrays = []
-    parents = []  # the Tensor arguments, in order
-    needs_grad = False
-    for arg in args:
-        kind = arg.__class__
-        if kind is ndarray or kind is float or kind is int:
-            arrays.append(arg)
-        elif kind is Tensor or isinstance(arg, Tensor):
-            arrays.append(arg.data)
-            parents.append(arg)
-            needs_grad = needs_grad or arg.requires_grad
-        elif isinstance(arg, (list, tuple)) and name not in _OPERATORS:
-            # A function takes lists where NumPy's does: np.mean([a, b]).
-            return apply(fn, name, tuple(as_operand(a) for a in args), params)
-        else:
-            arrays.append(constant_argument(arg, name))
-    if backend._cupy is not None:
-        _check_one_device(name, arrays)
-
-    out, vjps = fn(*arrays, **params)
-
-    if out.__class__ is not ndarray and not backend.is_array(out):
-        out = numpy.asarray(out)
-    if switched.detect_anomaly and thread_modes.detect_anomaly:
-        check_finite(out, name, "forward", arrays)
-    if not needs_grad or (switched.grad_enabled and not thread_modes.grad_enabled):
-        return Tensor._from_op(out, (), None, name)
-    if out.dtype.kind != "f":
-        if out.dtype.kind == "c":
-            raise TypeError(f"op {name} made a complex result, which has no gradient here; "
-                            "complex numbers are not supported")
-        return Tensor._from_op(out, (), None, name)  # integer or boolean: no gradient
-    if len(vjps) != len(args):
-        raise TypeError(
-            f"op {name} returned {len(vjps)} vector-Jacobian products for {len(args)} arguments"
-        )
-    if len(parents) != len(args):  # keep the VJPs of the Tensor arguments only
-        vjps = [vjp for arg, vjp in zip(args, vjps) if isinstance(arg, Tensor)]
-    return Tensor._from_op(out, tuple(parents), tuple(vjps), name, (fn, args, params))
 
 
 # The ops behind +, -, *, / and **: like PyTorch's operators, they take no lists.

@@ -86,7 +86,8 @@ class Tensor:
 
     @classmethod
     def _from_op(cls, data, parents: tuple, vjps, op: str, replay=None) -> Tensor:
-        """The output of an op (used by ``apply``; skips the checks of ``__init__``).
+        """The output of an op (skips the checks of ``__init__``); ``primitive`` makes the
+        nodes of recorded ops the same way.
 
         ``replay`` is ``(fn, args, params)``: the call to run again on Tensors when a backward
         pass must itself be recorded (``create_graph=True``).
