@@ -291,10 +291,11 @@ def sum_to(grad, shape: tuple):
     extra = grad.ndim - len(shape)
     if extra > 0:
         grad = grad.sum(axis=tuple(range(extra)))
-    stretched = tuple(i for i, n in enumerate(shape)
-                      if n == 1 and i < grad.ndim and grad.shape[i] != 1)
-    if stretched:
-        grad = grad.sum(axis=stretched, keepdims=True)
+    if 1 in shape:  # tested first: most shapes have no axis of size 1 that may be stretched
+        stretched = tuple(i for i, n in enumerate(shape)
+                          if n == 1 and i < grad.ndim and grad.shape[i] != 1)
+        if stretched:
+            grad = grad.sum(axis=stretched, keepdims=True)
     return grad
 
 

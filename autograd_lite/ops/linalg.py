@@ -39,11 +39,11 @@ def matmul(a, b):
         return g
 
     def vjp_a(g):
-        grad = xp.matmul(as_matrix_grad(g), xp.swapaxes(b2, -1, -2))
+        grad = xp.matmul(as_matrix_grad(g), b2.swapaxes(-1, -2))
         return xp.squeeze(grad, axis=-2) if a.ndim == 1 else grad
 
     def vjp_b(g):
-        grad = xp.matmul(xp.swapaxes(a2, -1, -2), as_matrix_grad(g))
+        grad = xp.matmul(a2.swapaxes(-1, -2), as_matrix_grad(g))
         return xp.squeeze(grad, axis=-1) if b.ndim == 1 else grad
 
     return out, (vjp_a, vjp_b)
@@ -72,9 +72,10 @@ def _linear(x, weight, bias):
     xp = array_module(x, weight, bias)
     if weight.ndim != 2:
         raise ValueError(f"linear: the weight must be a matrix (out, in), got shape {weight.shape}")
-    if numpy.shape(x)[-1:] != weight.shape[1:]:
+    x_shape = getattr(x, "shape", ())  # () for a number
+    if x_shape[-1:] != weight.shape[1:]:
         raise ValueError(
-            f"linear: input of shape {numpy.shape(x)} does not fit a weight of shape "
+            f"linear: input of shape {x_shape} does not fit a weight of shape "
             f"{weight.shape} (out, in): its last axis must be {weight.shape[1]}"
         )
     out = xp.matmul(x, weight.T)
@@ -95,7 +96,7 @@ def _linear(x, weight, bias):
 
 
 def _check_matmul_shapes(a, b):
-    a_shape, b_shape = numpy.shape(a), numpy.shape(b)
+    a_shape, b_shape = getattr(a, "shape", ()), getattr(b, "shape", ())  # () for a number
     if len(a_shape) == 0 or len(b_shape) == 0:
         raise ValueError(
             f"matmul needs arrays of at least 1 dimension, got shapes {a_shape} and {b_shape}"
