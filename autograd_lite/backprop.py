@@ -16,6 +16,10 @@ Broadcasting is undone here, in one place (``sum_to``), for every op.
 
 from __future__ import annotations
 
+import sys
+
+from numpy import ndarray
+
 from . import backend, modes
 from .graph import topological_order
 from .modes import check_finite
@@ -227,9 +231,24 @@ def _accumulate(node: Tensor, g, handed_out: set) -> None:
         node.grad = g if node.grad is None else node.grad + g
         handed_out.add(id(node.grad))
         return
-    g = _owned(g, handed_out)
-    node.grad = g if node.grad is None else node.grad + g
+    if node.grad is None:
+        node.grad = _owned(g, handed_out)
+        return
+    if sys.getrefcount(node.grad) == 2 and _can_add_into(node.grad, g):
+        # Nothing but node.grad (and this call's argument) refers to the array, so nobody can
+        # see it change: add in place, which saves an array of the gradient's size.
+        node.grad += g
+    else:  # someone kept the array (g = w.grad, or a graph that reads it): leave it as it is
+        node.grad = node.grad + g
     handed_out.add(id(node.grad))
+
+
+def _can_add_into(grad, g) -> bool:
+    """Whether ``grad += g`` gives what ``grad + g`` would: an array of g's kind, shape and
+    dtype that owns its memory and may be written (CuPy's arrays always may)."""
+    return (grad.__class__ is g.__class__ and backend.is_array(grad) and grad.shape == g.shape
+            and grad.dtype == g.dtype and grad.base is None
+            and (grad.__class__ is not ndarray or grad.flags.writeable))
 
 
 def _owned(g, handed_out: set):

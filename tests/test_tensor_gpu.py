@@ -304,6 +304,17 @@ def test_grad_of_a_gpu_argument_is_a_gpu_array():
     np.testing.assert_allclose(host(g), [2.0, 4.0])
 
 
+def test_gradients_add_up_over_backward_calls_on_gpu():
+    x = Tensor(np.array([1.0, 2.0]), device="cuda", requires_grad=True)
+    (x * 2).sum().backward()
+    kept = x.grad
+    (x * x).sum().backward()  # kept holds the array: x.grad becomes a new one
+    (x * 3).sum().backward()  # nothing else holds it: added in place
+    np.testing.assert_array_equal(host(kept), [2.0, 2.0])
+    assert is_on_gpu(x.grad)
+    np.testing.assert_array_equal(host(x.grad), [7.0, 9.0])
+
+
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_detect_anomaly_on_gpu():
     x = Tensor(np.array([-1.0, 2.0]), device="cuda", requires_grad=True)

@@ -58,6 +58,45 @@ def test_grad_adds_up_over_backward_calls():
     np.testing.assert_array_equal(x.grad, 2 + 2 * np.array([1.0, 2.0]))
 
 
+def test_grad_adds_up_in_its_own_array_when_nothing_else_holds_it():
+    x = leaf([1.0, 2.0])
+    (x * 2).sum().backward()
+    first = id(x.grad)  # an id, not the array: holding the array would keep it unchanged
+    (x * x).sum().backward()
+    assert id(x.grad) == first
+    np.testing.assert_array_equal(x.grad, [4.0, 6.0])
+
+
+def test_a_grad_array_kept_by_the_user_is_not_changed_by_the_next_backward():
+    x = leaf([1.0, 2.0])
+    (x * 2).sum().backward()
+    kept = x.grad
+    (x * x).sum().backward()
+    np.testing.assert_array_equal(kept, [2.0, 2.0])
+    np.testing.assert_array_equal(x.grad, [4.0, 6.0])
+
+
+def test_a_grad_array_read_by_another_graph_keeps_the_value_it_had_when_read():
+    x, v = leaf([1.0, 2.0]), leaf([3.0, 5.0])
+    (x * 2).sum().backward()
+    later = (v * x.grad).sum()  # reads x.grad's array, [2, 2], as a constant
+    (x * x).sum().backward()  # x.grad becomes [4, 6]
+    later.backward()
+    np.testing.assert_array_equal(v.grad, [2.0, 2.0])
+
+
+def test_grad_of_a_view_or_of_another_dtype_adds_up_out_of_place():
+    x = leaf([1.0, 2.0])
+    base = np.zeros(4)
+    x.grad = base[:2]  # a view: adding in place would change base
+    (x * 2).sum().backward()
+    np.testing.assert_array_equal(base, 0.0)
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+    x.grad = np.zeros(2, dtype=np.float32)
+    (x * 2).sum().backward()
+    assert x.grad.dtype == np.float64  # float32 + float64, as before: promoted
+
+
 def test_input_used_in_several_places_gets_the_sum_of_its_paths():
     x = leaf([1.0, -2.0, 3.0])
     (x * x + 3 * x + x.exp() * x).sum().backward()
