@@ -1,8 +1,10 @@
 """Optimizers: ``SGD`` and ``Adam``, with PyTorch's update rules, step for step.
 
 An optimizer holds a list of parameters θ. ``step()`` changes each ``θ.data`` in place from
-its gradient g = ``θ.grad`` with array operations (no graph is recorded), and ``zero_grad()``
-sets every ``θ.grad`` to None. A parameter whose gradient is None is skipped.
+its gradient g = ``θ.grad`` with array operations (no graph is recorded), writing what it
+computes on the way into arrays it keeps from step to step (``out=``) rather than into new
+ones, and ``zero_grad()`` sets every ``θ.grad`` to None. A parameter whose gradient is None is
+skipped.
 
 A typical loop:
 
@@ -135,6 +137,7 @@ class Optimizer:
     def __init__(self, params: Iterable[Tensor] | None, lr: float) -> None:
         self.lr = lr
         self.params: list[Tensor] = []
+        self._scratch: list[Any] = []  # per parameter: where each step writes its update
         if params is not None:
             self.add_params(params)
 
@@ -160,10 +163,20 @@ class Optimizer:
             if id(p) not in known:
                 known.add(id(p))
                 self.params.append(p)
+                self._scratch.append(None)
                 self._add_state()
 
     def _add_state(self) -> None:
         """Make room for one more parameter's state (momentum buffers, moments)."""
+
+    def _scratch_like(self, i: int, g: Any) -> Any:
+        """An array shaped like gradient ``g`` of parameter ``i``, kept from step to step, for
+        the update to be written into (``out=``): saves allocating it anew at every step."""
+        buffer = self._scratch[i]
+        if (buffer is None or buffer.__class__ is not g.__class__ or buffer.shape != g.shape
+                or buffer.dtype != g.dtype):
+            buffer = self._scratch[i] = array_module(g).empty_like(g)
+        return buffer
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to None (cheaper than filling zeros)."""
@@ -244,7 +257,7 @@ class SGD(Optimizer):
                     buffer *= mu
                     buffer += (1 - self.dampening) * g if self.dampening else g
                 g = g + mu * buffer if self.nesterov else buffer
-            p.data -= lr * g
+            p.data -= array_module(g).multiply(g, lr, out=self._scratch_like(i, g))  # η g
 
     def __repr__(self) -> str:
         return (f"SGD(lr={self.lr}, momentum={self.momentum}, nesterov={self.nesterov}, "
@@ -299,23 +312,28 @@ class Adam(Optimizer):
             if wd:
                 g = g + wd * p.data
             m, v = self.first_moments[i], self.second_moments[i]
+            xp = array_module(p.data)
             if m is None:
-                xp = array_module(p.data)
                 m = self.first_moments[i] = xp.zeros_like(p.data)
                 v = self.second_moments[i] = xp.zeros_like(p.data)
             elif m.__class__ is not p.data.__class__:
                 m = self.first_moments[i] = _beside(m, p.data)
                 v = self.second_moments[i] = _beside(v, p.data)
             t = self.steps[i] = self.steps[i] + 1
+            # Each intermediate result goes into one buffer kept between steps (``out=``)
+            # instead of a new array: the same arithmetic, in the same order.
+            scratch = self._scratch_like(i, m)
             m *= beta1
-            m += (1 - beta1) * g
+            m += xp.multiply(g, 1 - beta1, out=scratch)
             v *= beta2
-            v += (1 - beta2) * (g * g)
+            scratch = xp.multiply(g, g, out=scratch)
+            scratch *= 1 - beta2
+            v += scratch
             step_size = lr / (1 - beta1 ** t)
-            denominator = array_module(v).sqrt(v)
+            denominator = xp.sqrt(v, out=scratch)
             denominator /= math.sqrt(1 - beta2 ** t)
             denominator += eps
-            update = m / denominator
+            update = xp.divide(m, denominator, out=scratch)
             update *= step_size
             p.data -= update
 

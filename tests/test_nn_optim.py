@@ -104,6 +104,36 @@ def test_update_is_in_place_and_float32_stays_float32(rng):
         assert p.data is data and p.data.dtype == np.float32
 
 
+@pytest.mark.parametrize("make", [lambda ps: nn.SGD(ps, lr=0.5), lambda ps: nn.Adam(ps, lr=0.5)])
+def test_a_step_after_the_parameter_changed_shape_and_dtype_uses_the_new_ones(make):
+    # Steps write their update into an array kept between steps: it must follow the parameter.
+    p = nn.Parameter(np.ones(3, dtype=np.float32))
+    optimizer = make([p])
+    p.grad = np.ones(3, dtype=np.float32)
+    optimizer.step()
+    expected = nn.Parameter(np.full((2, 2), 2.0))
+    reference = make([expected])
+    p.data, p.grad = np.full((2, 2), 2.0), np.full((2, 2), 0.25)
+    expected.grad = np.full((2, 2), 0.25)
+    if isinstance(optimizer, nn.Adam):  # a new shape needs new moments, as a new parameter
+        optimizer.first_moments[0] = optimizer.second_moments[0] = None
+        optimizer.steps[0] = 0
+    optimizer.step()
+    reference.step()
+    assert p.data.dtype == np.float64 and p.data.shape == (2, 2)
+    np.testing.assert_array_equal(p.data, expected.data)
+
+
+def test_the_update_leaves_the_gradient_as_it_was(rng):
+    p = nn.Parameter(np.ones(3, dtype=np.float32))
+    optimizer = nn.SGD([p], lr=0.1)
+    for _ in range(2):
+        p.grad = g = np.arange(3, dtype=np.float32)
+        optimizer.step()
+        np.testing.assert_array_equal(g, np.arange(3, dtype=np.float32))
+    np.testing.assert_allclose(p.data, 1 - 0.2 * np.arange(3), rtol=1e-6)
+
+
 def test_optimizers_by_name_and_settings():
     params = [nn.Parameter(np.zeros(2))]
     sgd = nn.optim.get("sgd", params)
