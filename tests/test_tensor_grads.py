@@ -569,6 +569,8 @@ SHAPE_CASES = [
     pytest.param(lambda x: x.transpose(-1, 0, 1), lambda x: x.transpose(2, 0, 1),
                  id="transpose with negative axes"),
     pytest.param(lambda x: x.T, lambda x: x.T, id=".T"),
+    pytest.param(lambda x: x.swapaxes(-1, -2), lambda x: x.swapaxes(-1, -2),
+                 id="swapaxes(-1, -2)"),
     pytest.param(lambda x: x[:, :1, :].expand(2, 3, 4), lambda x: np.broadcast_to(
         x[:, :1, :], (2, 3, 4)), id="expand (2,1,4) -> (2,3,4)"),
     pytest.param(lambda x: x[:, :1, :].expand(5, -1, 3, -1), lambda x: np.broadcast_to(
