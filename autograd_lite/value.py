@@ -7,9 +7,11 @@ derivative of its output with respect to each input. For ``out = a * b`` those a
     ∂z/∂parent += ∂out/∂parent · ∂z/∂out        for every node, output first.
 
 Storing numbers instead of closures keeps nodes free of reference cycles, so Python frees a
-graph as soon as the last reference to it goes. Every op has one or two inputs, so a node keeps
-them in two fields (``_left``, ``_right``) rather than in a tuple: one object per node instead of
-three, which matters because Python's garbage collector visits every object that holds others.
+graph as soon as the last reference to it goes. Every elementary op has one or two inputs, so a
+node keeps them in two fields (``_left``, ``_right``) rather than in a tuple: one object per node
+instead of three, which matters because Python's garbage collector visits every object that holds
+others. The one node with more inputs is ``WeightedSum`` (a neuron's j̄ = Σ_i w_i·x_i + β, 2n + 1
+inputs), which keeps its weights and its inputs in two tuples and β in ``_left``.
 """
 
 from __future__ import annotations
