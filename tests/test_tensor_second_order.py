@@ -2,15 +2,18 @@
 
 ``gradgradcheck`` differentiates each op's recorded backward pass (``create_graph=True``) and
 compares the result with central differences of the first derivatives. The table below lists
-every ``@primitive`` of ``autograd_lite`` and ``nn`` (a test fails when one is missing), each
+every ``@primitive`` of every module of ``autograd_lite`` and ``nn``, subpackages included (a
+test fails when one is missing, or is defined where that search cannot see it), each
 with inputs kept away from its kinks, and over broadcasting, axes, 0-d and empty inputs where
 they apply. Every entry is checked to first order (``gradcheck``) too.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
+import pkgutil
 
 import numpy as np
 import pytest
@@ -199,20 +202,59 @@ def test_second_derivatives_match_finite_differences(name, fn, inputs, rng):
     assert al.gradgradcheck(fn, arrays) is True
 
 
+def _modules():
+    """Every module of autograd_lite and nn, their subpackages' included (``__main__`` aside)."""
+    for package in (al, nn):
+        yield package
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if not info.name.endswith(".__main__"):
+                yield importlib.import_module(info.name)
+
+
 def _primitives():
     """The op name of every ``@primitive`` defined in autograd_lite's and nn's modules."""
     names = set()
-    for module_name in ["autograd_lite.ops", "nn.losses", "nn.activations"]:
-        module = importlib.import_module(module_name)
+    for module in _modules():
         for _, member in inspect.getmembers(module):
             if callable(member) and hasattr(member, "forward_and_vjps"):
                 names.add(member.op_name)
     return names
 
 
+def _is_primitive_decorator(decorator):
+    """Whether a decorator is ``primitive``, ``al.primitive`` or a call of either."""
+    if isinstance(decorator, ast.Call):
+        decorator = decorator.func
+    name = decorator.attr if isinstance(decorator, ast.Attribute) else \
+        getattr(decorator, "id", None)
+    return name == "primitive"
+
+
 def test_every_primitive_has_a_second_derivative_check():
     missing = _primitives() - set(CASES)
     assert not missing, f"ops without a gradgradcheck entry in CASES: {sorted(missing)}"
+
+
+def test_every_primitive_is_where_the_coverage_check_looks():
+    """A ``@primitive`` written inside a function or a class would escape ``_primitives``: each
+    one in the sources must be a top-level name of its module."""
+    hidden = []
+    for module in _modules():
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.FunctionDef) and \
+                    any(_is_primitive_decorator(d) for d in node.decorator_list):
+                if not hasattr(getattr(module, node.name, None), "forward_and_vjps"):
+                    hidden.append(f"{module.__name__}.{node.name} (line {node.lineno})")
+    assert not hidden, f"@primitive ops not defined at module level: {hidden}"
+
+
+def test_the_coverage_check_sees_every_family_of_ops():
+    """The check reads modules, not only the names the packages gather: an op family's module
+    that ``autograd_lite.ops`` forgot to import from would still be covered."""
+    seen = {module.__name__ for module in _modules()}
+    families = {f"autograd_lite.ops.{name}" for name in
+                ("core", "elementwise", "reductions", "linalg", "shape", "conv")}
+    assert families <= seen and {"nn.losses", "nn.activations", "nn.layers"} <= seen
 
 
 # ---- gradgradcheck catches a wrong second derivative ----------------------------------------
