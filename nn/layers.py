@@ -68,6 +68,20 @@ def example_input(layer: Module) -> Any:
     return xp.zeros((1,) + tuple(shape), dtype=parameter.dtype)
 
 
+def output_sample(layer: Module, sample: Any = None) -> Any:
+    """The output array of ``layer`` for ``sample`` (a batch of one sample, the previous
+    layer's output), or for the zeros of ``example_input`` when ``sample`` is None; None when
+    the input's shape is not known. Run in evaluation mode without a graph; it builds a lazy
+    layer."""
+    if sample is None:
+        sample = example_input(layer)
+        if sample is None:
+            return None
+    with layer.evaluating():
+        out = layer(sample)
+    return out.data if isinstance(out, Tensor) else out
+
+
 class _FullyConnected(Module):
     """What ``Linear`` and ``Dense`` share: the weight (out, in), the bias (out,), the check of
     the input width and the affine map z = x Wᵀ + β."""
@@ -341,21 +355,9 @@ class Sequential(Module):
                 n += 1
             layer.name = f"{base}_{n}"
         self.layers.append(layer)
-        self._sample = self._propagate(layer, getattr(self, "_sample", None))
-
-    @staticmethod
-    def _propagate(layer: Module, sample: Any) -> Any:
-        """The output of ``layer`` for one sample of zeros, when the input shape is known
-        (from ``sample``, the previous layer's output, or from the layer itself: see
-        ``example_input``). This builds lazy layers as soon as they are added, as Keras does
-        once the input shape is known: the weights exist right away, in the order of the
-        layers."""
-        if sample is None:
-            sample = example_input(layer)
-            if sample is None:
-                return None
-        out = layer._forward_without_graph(sample)
-        return out.data if isinstance(out, Tensor) else out
+        # Building lazy layers as soon as they are added, as Keras does once the input shape is
+        # known: the weights exist right away, in the order of the layers.
+        self._sample = output_sample(layer, getattr(self, "_sample", None))
 
     def forward(self, x: Any) -> Any:
         for layer in self.layers:

@@ -11,20 +11,30 @@ how many models were made before, so a file of weights fits any model of the sam
 A module may declare parameters that do not exist yet (a ``Dense`` layer that learns its input
 width from the first batch): it lists their names in ``_lazy_parameters`` and keeps them as
 ``None`` until it is built. ``load_state_dict`` can build such a module from the shapes it loads.
+
+Every Module also has Keras's Model methods (``compile``, ``fit``, ``evaluate``, ``predict``,
+``summary``, ``save_weights``, ``load_weights``). They are written here, with their arguments
+and documentation, and do their work in ``nn/training.py``, ``nn/summary.py`` and
+``nn/serialization.py``, which each method imports when it is first called: those modules use
+the layers and losses, which are built on this one.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy
 
 from autograd_lite import Tensor, backend, no_grad
 
-from .training import TrainingMixin
+if TYPE_CHECKING:
+    from . import losses, optim
+    from .serialization import PathLike
+    from .training import History, _Config
 
 
 class Parameter(Tensor):
@@ -46,20 +56,23 @@ class Parameter(Tensor):
         return "Parameter" + super().__repr__()[len("Tensor"):]
 
 
-class Module(TrainingMixin):
+class Module:
     """The base class of layers and models: ``model(x)`` runs ``model.forward(x)``.
 
     Subclasses write ``forward`` and assign their Parameters and sub-Modules as attributes
-    (calling ``super().__init__()`` is allowed but not needed). Besides the methods below, every
-    Module has Keras's ``compile``, ``fit``, ``evaluate``, ``predict``, ``summary``,
-    ``save_weights`` and ``load_weights`` (see ``nn/training.py``).
+    (calling ``super().__init__()`` is allowed but not needed). Every Module also has Keras's
+    ``compile``, ``fit``, ``evaluate``, ``predict``, ``summary``, ``save_weights`` and
+    ``load_weights`` (the last section of this class).
 
     Attributes:
         training: True in training mode (``train()``), False in evaluation mode (``eval()``);
             layers such as ``Dropout`` behave differently in the two.
+        history: the ``History`` of the last ``fit`` (None before).
     """
 
     training: bool = True
+    history: History | None = None
+    _config: _Config | None = None  # what compile() chose
     _lazy_parameters: tuple[str, ...] = ()
     _auto_named: bool = True  # a default name, which Sequential may make unique
 
@@ -156,14 +169,20 @@ class Module(TrainingMixin):
         """Evaluation mode: ``Dropout`` passes its input through unchanged. Returns self."""
         return self.train(False)
 
-    def _forward_without_graph(self, sample: Any) -> Any:
-        """This module's output for ``sample`` in evaluation mode and without recording a graph
-        (to build lazy layers and learn output shapes); the training mode is restored after."""
+    @contextmanager
+    def evaluating(self) -> Iterator[Module]:
+        """Inside the block: evaluation mode, and no graph recorded (``no_grad``). After it,
+        the mode the module had is restored. ``evaluate``, ``predict``, ``summary`` and the
+        building of lazy layers run the model this way.
+
+            with model.evaluating():
+                probabilities = model(x)
+        """
         training = self.training
         self.eval()
         try:
             with no_grad():
-                return self(sample)
+                yield self
         finally:
             self.train(training)
 
@@ -289,6 +308,91 @@ class Module(TrainingMixin):
             parameter = getattr(slot.module, slot.attribute)
             xp = backend.array_module(parameter.data)
             parameter.data[...] = xp.asarray(arrays[name], dtype=parameter.dtype)
+
+    # ---- Keras's Model methods ---------------------------------------------------------------
+
+    def compile(self, optimizer: str | optim.Optimizer = "adam",
+                loss: str | losses.Loss | Callable[[Any, Any], Tensor] | None = None,
+                metrics: Sequence[str | Callable[[Any, Any], Any]] | None = None) -> None:
+        """Choose how ``fit`` trains: the optimizer, the loss and the metrics to report.
+
+        Args:
+            optimizer: 'sgd' (lr 0.01), 'adam' (lr 0.001), or an optimizer such as
+                ``nn.SGD(lr=0.1, momentum=0.9)`` (without parameters it gets the model's).
+            loss: a Keras name ('hinge', 'binary_crossentropy', 'categorical_crossentropy',
+                'sparse_categorical_crossentropy', 'mse'), 'cross_entropy' (on logits), a Loss
+                object (``nn.CrossEntropyLoss()``, ``nn.BinaryCrossentropy(from_logits=True)``)
+                or a function (prediction, target) -> Tensor.
+            metrics: e.g. ``['accuracy']``, or functions (y_true, y_pred) -> number.
+        """
+        from . import training
+
+        training.compile(self, optimizer, loss, metrics)
+
+    @property
+    def optimizer(self) -> optim.Optimizer | None:
+        """The optimizer chosen by ``compile`` (made at the first ``fit`` if given by name)."""
+        from . import training
+
+        return training.compiled_optimizer(self)
+
+    def fit(self, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1,
+            verbose: int = 1, validation_data: tuple[Any, Any] | None = None,
+            shuffle: bool = True) -> History:
+        """Train for ``epochs`` passes over (x, y) in batches of ``batch_size``.
+
+        Args:
+            x, y: the samples (one per row) and their targets; arrays, lists or Tensors.
+            batch_size: samples per step, an integer >= 1 (None means 32, the default; the
+                last batch may be smaller).
+            epochs: passes over the data, an integer >= 0.
+            verbose: 0 silent, 1 a progress bar per epoch, 2 one line per epoch (to stdout).
+            validation_data: (x_val, y_val), evaluated after every epoch; checked before
+                the first batch (samples of the training samples' shape, valid targets).
+            shuffle: reorder the samples before every epoch (with ``autograd_lite``'s
+                default generator, so ``manual_seed`` makes it reproducible).
+
+        Returns:
+            a History; it is also kept as ``model.history``. If the loss, or a gradient,
+            becomes nan or infinite, training stops before that batch's update with a
+            RuntimeWarning naming the epoch and the batch, and the History holds the epochs
+            completed before it (see ``nn/training.py``).
+        """
+        from . import training
+
+        return training.fit(self, x, y, batch_size, epochs, verbose, validation_data, shuffle)
+
+    def evaluate(self, x: Any, y: Any, batch_size: int | None = 32,
+                 verbose: int = 1) -> float | list[float]:
+        """The loss on (x, y), and the metrics: a float without metrics, else
+        ``[loss, metric, ...]`` in the order of ``compile``, as Keras returns them."""
+        from . import training
+
+        return training.evaluate(self, x, y, batch_size, verbose)
+
+    def predict(self, x: Any, batch_size: int | None = 32, verbose: int = 0) -> numpy.ndarray:
+        """The model's outputs for x as a NumPy array, in evaluation mode, without a graph."""
+        from . import training
+
+        return training.predict(self, x, batch_size, verbose)
+
+    def summary(self, print_fn: Callable[[str], Any] | None = None) -> None:
+        """Print the layers, their output shapes and parameter counts, and the totals."""
+        from .summary import summary_text
+
+        (print_fn or print)(summary_text(self))
+
+    def save_weights(self, path: PathLike) -> None:
+        """Save the parameters to ``path`` (.npz; see ``nn.serialization``)."""
+        from .serialization import save_weights
+
+        save_weights(self, path)
+
+    def load_weights(self, path: PathLike) -> None:
+        """Load parameters saved by ``save_weights``, all or none (see ``nn.serialization``)."""
+        from .serialization import load_weights
+
+        load_weights(self, path)
 
     # ---- printing ----------------------------------------------------------------------------
 

@@ -2,17 +2,14 @@
 
 For a ``Sequential`` whose first layer knows its input shape (a Keras ``input_shape``, or the
 width of a ``Linear``), the output shapes come from one forward pass of a single zero sample,
-without recording a graph and in evaluation mode; the batch size is shown as None, as in Keras.
+layer by layer, without recording a graph and in evaluation mode, as ``Sequential.add`` builds
+its layers (``layers.output_sample``); the batch size is shown as None, as in Keras.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-from autograd_lite import no_grad
-
-if TYPE_CHECKING:
-    from .module import Module
+from .layers import example_input, output_sample
+from .module import Module
 
 _COLUMNS = (29, 26, 10)  # the least widths of the three columns, as Keras's
 
@@ -30,22 +27,14 @@ def _label(name: str, module: Module) -> str:
 
 def _output_shapes(model: Module) -> list[str] | None:
     """Each layer's output shape as '(None, ...)', or None when the input shape is unknown."""
-    from .layers import example_input
-
     layers = getattr(model, "layers", None)
-    x: Any = example_input(layers[0]) if layers else None
-    if x is None:
+    sample = example_input(layers[0]) if layers else None
+    if sample is None:
         return None
     shapes = []
-    training = model.training
-    model.eval()
-    try:
-        with no_grad():
-            for layer in layers:
-                x = layer(x)
-                shapes.append("(None, " + ", ".join(str(n) for n in x.shape[1:]) + ")")
-    finally:
-        model.train(training)
+    for layer in layers:
+        sample = output_sample(layer, sample)
+        shapes.append("(None, " + ", ".join(str(n) for n in sample.shape[1:]) + ")")
     return shapes
 
 

@@ -1,10 +1,15 @@
-"""Keras-style training for every Module: ``compile``, ``fit``, ``evaluate``, ``predict``,
-``summary``, ``save_weights`` and ``load_weights``, and the ``History`` that ``fit`` returns.
+"""Keras-style training: what ``Module.compile``, ``fit``, ``evaluate`` and ``predict`` do, and
+the ``History`` that ``fit`` returns.
 
     model.compile(optimizer='adam', loss='sparse_categorical_crossentropy',
                   metrics=['accuracy'])
     hist = model.fit(Xtr, ytr, epochs=30, batch_size=100, validation_data=(Xts, yts))
     hist.history['val_accuracy']
+
+The methods of ``nn.Module`` (``nn/module.py``) hold the arguments' defaults and documentation
+and call the functions of the same names here, with the model first. They import this module
+when first called, not when ``nn.module`` is imported: training needs the layers, losses and
+activations, which are Modules themselves.
 
 One step of ``fit`` is exactly the hand-written loop
 
@@ -52,8 +57,6 @@ from autograd_lite.random import default_generator
 
 from . import activations, losses, metrics, optim
 from .progbar import ProgressBar, format_logs
-from .serialization import PathLike, load_weights, save_weights
-from .summary import summary_text
 
 if TYPE_CHECKING:
     from .module import Module
@@ -119,7 +122,8 @@ def _as_array(data: Any, what: str) -> Any:
     return data
 
 
-def _pair(x: Any, y: Any, what: str) -> tuple[Any, Any]:
+def _checked_xy(x: Any, y: Any, what: str) -> tuple[Any, Any]:
+    """The samples x and their targets y as arrays, as many of each, at least one."""
     x, y = _as_array(x, f"{what} x"), _as_array(y, f"{what} y")
     if len(x) != len(y):
         raise ValueError(f"{what}: x and y have different numbers of samples: x has {len(x)}, "
@@ -199,7 +203,8 @@ class _Plan:
 def _build(model: Module, sample: Any) -> Any:
     """One forward pass of one sample, without a graph, in evaluation mode: builds lazy layers
     and gives the output's shape."""
-    out = model._forward_without_graph(sample)
+    with model.evaluating():
+        out = model(sample)
     return out.data if isinstance(out, Tensor) else numpy.asarray(out)
 
 
@@ -284,212 +289,178 @@ class _Totals:
         return logs
 
 
-class TrainingMixin:
-    """Keras's Model methods; ``nn.Module`` inherits them (see the module docstring)."""
-
-    _config: _Config | None = None
-    history: History | None = None
-
-    def compile(self: Module, optimizer: str | optim.Optimizer = "adam",
-                loss: str | losses.Loss | Callable[[Any, Any], Tensor] | None = None,
-                metrics: Sequence[str | Callable[[Any, Any], Any]] | None = None) -> None:
-        """Choose how ``fit`` trains: the optimizer, the loss and the metrics to report.
-
-        Args:
-            optimizer: 'sgd' (lr 0.01), 'adam' (lr 0.001), or an optimizer such as
-                ``nn.SGD(lr=0.1, momentum=0.9)`` (without parameters it gets the model's).
-            loss: a Keras name ('hinge', 'binary_crossentropy', 'categorical_crossentropy',
-                'sparse_categorical_crossentropy', 'mse'), 'cross_entropy' (on logits), a Loss
-                object (``nn.CrossEntropyLoss()``, ``nn.BinaryCrossentropy(from_logits=True)``)
-                or a function (prediction, target) -> Tensor.
-            metrics: e.g. ``['accuracy']``, or functions (y_true, y_pred) -> number.
-        """
-        if loss is None:
-            raise ValueError("compile needs a loss, e.g. loss='sparse_categorical_crossentropy'")
-        if isinstance(optimizer, str):
-            optim.get(optimizer, [])  # an unknown name fails here, listing the valid ones
-        elif not isinstance(optimizer, optim.Optimizer):
-            raise TypeError(f"optimizer must be a name or an nn.optim.Optimizer, got "
-                            f"{type(optimizer).__name__}")
-        metric_list = [_metric(m) for m in (metrics or [])]
-        if isinstance(optimizer, str) and self.built:
-            optimizer = optim.get(optimizer, self.parameters())
-        self._config = _Config(optimizer, losses.get(loss), metric_list)
-
-    @property
-    def optimizer(self) -> optim.Optimizer | None:
-        """The optimizer chosen by ``compile`` (made at the first ``fit`` if given by name)."""
-        config = self._config
-        return config.optimizer if config and not isinstance(config.optimizer, str) else None
-
-    def _require_config(self, method: str) -> _Config:
-        if self._config is None:
-            raise RuntimeError(f"{method}() needs compile() first, e.g. model.compile("
-                               "optimizer='adam', loss='sparse_categorical_crossentropy', "
-                               "metrics=['accuracy'])")
-        return self._config
-
-    def fit(self: Module, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1,
-            verbose: int = 1, validation_data: tuple[Any, Any] | None = None,
-            shuffle: bool = True) -> History:
-        """Train for ``epochs`` passes over (x, y) in batches of ``batch_size``.
-
-        Args:
-            x, y: the samples (one per row) and their targets; arrays, lists or Tensors.
-            batch_size: samples per step, an integer >= 1 (None means 32, the default; the
-                last batch may be smaller).
-            epochs: passes over the data, an integer >= 0.
-            verbose: 0 silent, 1 a progress bar per epoch, 2 one line per epoch (to stdout).
-            validation_data: (x_val, y_val), evaluated after every epoch; checked before
-                the first batch (samples of the training samples' shape, valid targets).
-            shuffle: reorder the samples before every epoch (with ``autograd_lite``'s
-                default generator, so ``manual_seed`` makes it reproducible).
-
-        Returns:
-            a History; it is also kept as ``model.history``. If the loss, or a gradient,
-            becomes nan or infinite, training stops before that batch's update with a
-            RuntimeWarning naming the epoch and the batch, and the History holds the epochs
-            completed before it (see the module docstring).
-        """
-        config = self._require_config("fit")
-        batch_size = _batch_size(batch_size, "fit")
-        epochs = _count_argument(epochs, "epochs", "fit", 0)
-        x, y = _pair(x, y, "fit")
-        plan = _Plan(self, config, x[:1])
-        x, y = plan.inputs(x), plan.targets(y)
-        validation = None
-        if validation_data is not None:
-            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-                raise ValueError("validation_data must be a pair (x_val, y_val)")
-            x_val, y_val = _pair(*validation_data, "fit validation_data")
-            if x_val.shape[1:] != x.shape[1:]:
-                raise ValueError(f"fit validation_data: each x_val sample has shape "
-                                 f"{tuple(x_val.shape[1:])}, but each training sample has "
-                                 f"shape {tuple(x.shape[1:])}")
-            validation = (plan.inputs(x_val), plan.targets(y_val))
-        optimizer = config.ready_optimizer(self)
-        n = len(x)
-        steps = -(-n // batch_size)
-        history = History({"epochs": epochs, "steps": steps, "batch_size": batch_size,
-                           "verbose": verbose})
-        self.history = history
-        forward, loss_fn = plan.forward, plan.loss
-        training = self.training
-        try:
-            for epoch in range(epochs):
-                if verbose:
-                    print(f"Epoch {epoch + 1}/{epochs}", flush=True)
-                self.train()
-                if shuffle:
-                    order = default_generator().permutation(n)
-                    if plan.device != "cpu":
-                        order = backend.to_device(order, plan.device)
-                    x_epoch, y_epoch = x[order], y[order]
-                else:
-                    x_epoch, y_epoch = x, y
-                bar = ProgressBar(steps, interactive=None if verbose == 1 else False) \
-                    if verbose else None
-                totals = _Totals(plan, y_epoch)
-                for step in range(steps):
-                    start = step * batch_size
-                    x_batch = x_epoch[start:start + batch_size]
-                    y_batch = y_epoch[start:start + batch_size]
-                    optimizer.zero_grad()
-                    output = forward(x_batch)
-                    loss = loss_fn.compute(output, y_batch)
-                    value = float(loss.data)
-                    if not math.isfinite(value):
-                        _warn_not_finite(f"the loss is {value}", epoch, step, bar)
-                        return history
-                    loss.backward()
-                    if not _gradients_finite(optimizer.params):
-                        culprit = _non_finite_gradient(self, optimizer.params)
-                        _warn_not_finite(f"the gradient of {culprit} is not finite (it holds nan "
-                                         f"or inf) while the loss is {value}", epoch, step, bar)
-                        return history
-                    optimizer.step()
-                    totals.add(output.data, value, len(x_batch))
-                    if bar is not None and bar.due():
-                        bar.update(step + 1, totals.logs())
-                logs = totals.logs()
-                if validation is not None:
-                    logs.update(_evaluate(self, plan, *validation, batch_size).logs("val_"))
-                history.append(epoch, logs)
-                if bar is not None:
-                    bar.finish(logs)
-        finally:
-            self.train(training)
-        return history
-
-    def evaluate(self: Module, x: Any, y: Any, batch_size: int | None = 32,
-                 verbose: int = 1) -> float | list[float]:
-        """The loss on (x, y), and the metrics: a float without metrics, else
-        ``[loss, metric, ...]`` in the order of ``compile``, as Keras returns them."""
-        config = self._require_config("evaluate")
-        batch_size = _batch_size(batch_size, "evaluate")
-        x, y = _pair(x, y, "evaluate")
-        plan = _Plan(self, config, x[:1])
-        bar = ProgressBar(-(-len(x) // batch_size), interactive=False) if verbose else None
-        logs = _evaluate(self, plan, plan.inputs(x), plan.targets(y), batch_size).logs()
-        if bar is not None:
-            bar.finish(logs)
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
-
-    def predict(self: Module, x: Any, batch_size: int | None = 32,
-                verbose: int = 0) -> numpy.ndarray:
-        """The model's outputs for x as a NumPy array, in evaluation mode, without a graph."""
-        batch_size = _batch_size(batch_size, "predict")
-        x = _as_array(x, "predict x")
-        plan = _Plan(self, None, x[:1])
-        x = plan.inputs(x)
-        outputs = []
-        training = self.training
-        self.eval()
-        try:
-            with no_grad():
-                for start in range(0, len(x), batch_size):
-                    out = self(x[start:start + batch_size])
-                    outputs.append(out.data if isinstance(out, Tensor) else out)
-        finally:
-            self.train(training)
-        result = backend.array_module(outputs[0]).concatenate(outputs) if outputs else \
-            numpy.zeros((0,) + plan.output_tail)
-        if verbose:
-            print(f"predicted {len(x)} samples", flush=True)
-        return backend.to_device(result, "cpu")
-
-    def summary(self: Module, print_fn: Callable[[str], Any] | None = None) -> None:
-        """Print the layers, their output shapes and parameter counts, and the totals."""
-        (print_fn or print)(summary_text(self))
-
-    def save_weights(self: Module, path: PathLike) -> None:
-        """Save the parameters to ``path`` (.npz; see ``nn.serialization``)."""
-        save_weights(self, path)
-
-    def load_weights(self: Module, path: PathLike) -> None:
-        """Load parameters saved by ``save_weights``, all or none (see ``nn.serialization``)."""
-        load_weights(self, path)
+def compile(model: Module, optimizer: str | optim.Optimizer,
+            loss: str | losses.Loss | Callable[[Any, Any], Tensor] | None,
+            chosen_metrics: Sequence[str | Callable[[Any, Any], Any]] | None) -> None:
+    """``model.compile(optimizer, loss, metrics)``: check the choices and keep them on the
+    model for ``fit`` and ``evaluate`` (``Module.compile`` documents the arguments)."""
+    if loss is None:
+        raise ValueError("compile needs a loss, e.g. loss='sparse_categorical_crossentropy'")
+    if isinstance(optimizer, str):
+        optim.get(optimizer, [])  # an unknown name fails here, listing the valid ones
+    elif not isinstance(optimizer, optim.Optimizer):
+        raise TypeError(f"optimizer must be a name or an nn.optim.Optimizer, got "
+                        f"{type(optimizer).__name__}")
+    metric_list = [metrics.get(m) for m in (chosen_metrics or [])]
+    if isinstance(optimizer, str) and model.built:
+        optimizer = optim.get(optimizer, model.parameters())
+    model._config = _Config(optimizer, losses.get(loss), metric_list)
 
 
-def _metric(identifier: str | Callable[[Any, Any], Any]) -> tuple[str, Callable | None]:
-    return metrics.get(identifier)
+def compiled_optimizer(model: Module) -> optim.Optimizer | None:
+    """The optimizer ``compile`` chose, once it exists (one given by name is made at the first
+    ``fit``, or by ``compile`` itself when the model is built)."""
+    config = model._config
+    return config.optimizer if config and not isinstance(config.optimizer, str) else None
+
+
+def _compiled(model: Module, method: str) -> _Config:
+    if model._config is None:
+        raise RuntimeError(f"{method}() needs compile() first, e.g. model.compile("
+                           "optimizer='adam', loss='sparse_categorical_crossentropy', "
+                           "metrics=['accuracy'])")
+    return model._config
+
+
+def fit(model: Module, x: Any, y: Any, batch_size: int | None, epochs: int, verbose: int,
+        validation_data: tuple[Any, Any] | None, shuffle: bool) -> History:
+    """``model.fit(...)``: ``epochs`` passes over (x, y), each followed by the validation data's
+    loss and metrics; the History (``Module.fit`` documents the arguments)."""
+    config = _compiled(model, "fit")
+    batch_size = _batch_size(batch_size, "fit")
+    epochs = _count_argument(epochs, "epochs", "fit", 0)
+    x, y = _checked_xy(x, y, "fit")
+    plan = _Plan(model, config, x[:1])
+    x, y = plan.inputs(x), plan.targets(y)
+    validation = _validation_set(plan, validation_data, x)
+    optimizer = config.ready_optimizer(model)
+    steps = -(-len(x) // batch_size)
+    history = History({"epochs": epochs, "steps": steps, "batch_size": batch_size,
+                       "verbose": verbose})
+    model.history = history
+    training = model.training
+    try:
+        for epoch in range(epochs):
+            if verbose:
+                print(f"Epoch {epoch + 1}/{epochs}", flush=True)
+            model.train()
+            x_epoch, y_epoch = _epoch_order(x, y, shuffle, plan.device)
+            bar = ProgressBar(steps, interactive=None if verbose == 1 else False) \
+                if verbose else None
+            totals = _train_one_epoch(model, plan, optimizer, x_epoch, y_epoch, batch_size,
+                                      epoch, bar)
+            if totals is None:  # stopped before a batch whose numbers are not finite
+                return history
+            logs = totals.logs()
+            if validation is not None:
+                logs.update(_evaluate(model, plan, *validation, batch_size).logs("val_"))
+            history.append(epoch, logs)
+            if bar is not None:
+                bar.finish(logs)
+    finally:
+        model.train(training)
+    return history
+
+
+def _validation_set(plan: _Plan, validation_data: Any, x: Any) -> tuple[Any, Any] | None:
+    """``validation_data`` checked (a pair, samples shaped like the training ones, valid
+    targets) and prepared as ``plan`` prepares the training data; None without it."""
+    if validation_data is None:
+        return None
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+        raise ValueError("validation_data must be a pair (x_val, y_val)")
+    x_val, y_val = _checked_xy(*validation_data, "fit validation_data")
+    if x_val.shape[1:] != x.shape[1:]:
+        raise ValueError(f"fit validation_data: each x_val sample has shape "
+                         f"{tuple(x_val.shape[1:])}, but each training sample has "
+                         f"shape {tuple(x.shape[1:])}")
+    return plan.inputs(x_val), plan.targets(y_val)
+
+
+def _epoch_order(x: Any, y: Any, shuffle: bool, device: str) -> tuple[Any, Any]:
+    """The samples in the order of one epoch: shuffled with ``autograd_lite``'s generator (on
+    the CPU, so that a seeded run takes the same batches on every device), or as they are."""
+    if not shuffle:
+        return x, y
+    order = default_generator().permutation(len(x))
+    if device != "cpu":
+        order = backend.to_device(order, device)
+    return x[order], y[order]
+
+
+def _train_one_epoch(model: Module, plan: _Plan, optimizer: optim.Optimizer, x: Any, y: Any,
+                     batch_size: int, epoch: int, bar: ProgressBar | None) -> _Totals | None:
+    """One epoch of training steps, each the hand-written loop of the module docstring; the
+    epoch's totals, or None when it stopped, with a warning, before a batch whose loss or
+    gradients are not finite (see the not-a-number policy)."""
+    forward, loss_fn = plan.forward, plan.loss
+    totals = _Totals(plan, y)
+    for step in range(-(-len(x) // batch_size)):
+        start = step * batch_size
+        x_batch = x[start:start + batch_size]
+        y_batch = y[start:start + batch_size]
+        optimizer.zero_grad()
+        output = forward(x_batch)
+        loss = loss_fn.compute(output, y_batch)
+        value = float(loss.data)
+        if not math.isfinite(value):
+            _warn_not_finite(f"the loss is {value}", epoch, step, bar)
+            return None
+        loss.backward()
+        if not _gradients_finite(optimizer.params):
+            culprit = _non_finite_gradient(model, optimizer.params)
+            _warn_not_finite(f"the gradient of {culprit} is not finite (it holds nan "
+                             f"or inf) while the loss is {value}", epoch, step, bar)
+            return None
+        optimizer.step()
+        totals.add(output.data, value, len(x_batch))
+        if bar is not None and bar.due():
+            bar.update(step + 1, totals.logs())
+    return totals
+
+
+def evaluate(model: Module, x: Any, y: Any, batch_size: int | None,
+             verbose: int) -> float | list[float]:
+    """``model.evaluate(...)``: the loss, or [loss, metric, ...] (``Module.evaluate``)."""
+    config = _compiled(model, "evaluate")
+    batch_size = _batch_size(batch_size, "evaluate")
+    x, y = _checked_xy(x, y, "evaluate")
+    plan = _Plan(model, config, x[:1])
+    bar = ProgressBar(-(-len(x) // batch_size), interactive=False) if verbose else None
+    logs = _evaluate(model, plan, plan.inputs(x), plan.targets(y), batch_size).logs()
+    if bar is not None:
+        bar.finish(logs)
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def predict(model: Module, x: Any, batch_size: int | None, verbose: int) -> numpy.ndarray:
+    """``model.predict(...)``: the outputs for x as a NumPy array (``Module.predict``)."""
+    batch_size = _batch_size(batch_size, "predict")
+    x = _as_array(x, "predict x")
+    plan = _Plan(model, None, x[:1])
+    x = plan.inputs(x)
+    outputs = []
+    with model.evaluating():
+        for start in range(0, len(x), batch_size):
+            out = model(x[start:start + batch_size])
+            outputs.append(out.data if isinstance(out, Tensor) else out)
+    result = backend.array_module(outputs[0]).concatenate(outputs) if outputs else \
+        numpy.zeros((0,) + plan.output_tail)
+    if verbose:
+        print(f"predicted {len(x)} samples", flush=True)
+    return backend.to_device(result, "cpu")
 
 
 def _evaluate(model: Module, plan: _Plan, x: Any, y: Any, batch_size: int) -> _Totals:
     """Loss and metrics over (x, y), prepared by ``plan``, in evaluation mode, without a graph."""
     totals = _Totals(plan, y)
-    training = model.training
-    model.eval()
-    try:
-        with no_grad():
-            for start in range(0, len(x), batch_size):
-                x_batch, y_batch = x[start:start + batch_size], y[start:start + batch_size]
-                output = plan.forward(x_batch)
-                loss = float(plan.loss.compute(output, y_batch).data)
-                totals.add(output.data, loss, len(x_batch))
-    finally:
-        model.train(training)
+    with model.evaluating():
+        for start in range(0, len(x), batch_size):
+            x_batch, y_batch = x[start:start + batch_size], y[start:start + batch_size]
+            output = plan.forward(x_batch)
+            loss = float(plan.loss.compute(output, y_batch).data)
+            totals.add(output.data, loss, len(x_batch))
     return totals
 
 
@@ -528,7 +499,7 @@ def _warn_not_finite(what: str, epoch: int, step: int, bar: ProgressBar | None) 
         f"fit: {what} at epoch {epoch + 1}, batch {step + 1}; training stopped "
         f"there, as Keras's TerminateOnNaN does. The weights are those from before that batch, "
         f"and the History holds the {epoch} epoch(s) completed before it.",
-        RuntimeWarning, stacklevel=3)
+        RuntimeWarning, stacklevel=5)  # the line that called model.fit
 
 
-__all__ = ["History", "TrainingMixin", "format_logs"]
+__all__ = ["History", "compile", "evaluate", "fit", "format_logs", "predict"]

@@ -384,6 +384,23 @@ def test_a_logits_loss_on_a_softmax_output_warns(rng):
         model.fit(X, y, verbose=0)
 
 
+def test_fits_warnings_point_at_the_line_that_called_it(rng):
+    """A warning names the user's line (Python shows it with the message), not a line inside
+    nn: the logits warning of fit and evaluate, and the not-a-number stop of fit."""
+    X, y = _blobs(rng, 20)
+    model = _compiled(loss="cross_entropy")
+    with pytest.warns(UserWarning) as fitted:
+        model.fit(X, y, verbose=0)
+    with pytest.warns(UserWarning) as evaluated:
+        model.evaluate(X, y, verbose=0)
+    nan_model = Sequential([Dense(1, input_shape=(2,))])
+    nan_model.compile(loss="mse")
+    with pytest.warns(RuntimeWarning) as stopped:
+        nan_model.fit(X, np.full(len(X), np.nan), verbose=0)
+    for record in (*fitted, *evaluated, *stopped):
+        assert record.filename == __file__, (record.filename, str(record.message))
+
+
 # ---- arguments checked before the first batch -----------------------------------------------
 
 @pytest.mark.parametrize("batch_size, error, message", [
