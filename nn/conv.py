@@ -27,7 +27,7 @@ from autograd_lite import Tensor, avg_pool2d, backend, conv2d, max_pool2d, ops
 from autograd_lite.random import default_generator
 
 from . import activations, init
-from .layers import _as_input, _cast_input, _device_of
+from .inputs import as_input, cast_input, device_of
 from .module import Module, Parameter
 
 _LAYOUTS = ("channels_last", "channels_first")
@@ -94,7 +94,7 @@ class _Convolution(Module):
     def _convolve(self, x: Any) -> Tensor:
         """conv2d of NCHW images (in the kernel's dtype) with this layer's kernel and
         settings."""
-        return conv2d(_cast_input(x, self.weight.dtype), self.weight, self.bias, self.stride,
+        return conv2d(cast_input(x, self.weight.dtype), self.weight, self.bias, self.stride,
                       self.padding, self.dilation, self.groups)
 
 
@@ -135,7 +135,7 @@ class Conv2d(_Convolution):
         self._make_parameters(weight, b)
 
     def forward(self, x: Any) -> Tensor:
-        x = _as_input(x)
+        x = as_input(x)
         shape = tuple(x.shape)
         if len(shape) not in (3, 4) or shape[-3] != self.in_channels:
             raise self._wrong_channels(shape, -3, "(N, C, H, W)", "channels-last (N, H, W, C)")
@@ -235,10 +235,10 @@ class Conv2D(_Convolution):
                               None if bias is None else numpy.array(bias, dtype=self.dtype))
 
     def forward(self, x: Any) -> Any:
-        x = _as_input(x)
+        x = as_input(x)
         shape = tuple(x.shape)
         if self.weight is None and len(shape) == 4:
-            self.build(int(shape[self._channel_axis]), _device_of(x))
+            self.build(int(shape[self._channel_axis]), device_of(x))
         layout = "(N, H, W, C)" if self.data_format == "channels_last" else "(N, C, H, W)"
         if len(shape) != 4 or shape[self._channel_axis] != self.in_channels:
             if self.weight is None:
@@ -270,7 +270,7 @@ class _Pooling(Module):
         raise NotImplementedError
 
     def forward(self, x: Any) -> Tensor:
-        x = _as_input(x)
+        x = as_input(x)
         shape = tuple(x.shape)
         if len(shape) != 4 and not (len(shape) == 3 and not self.channels_last):
             layout = "(N, H, W, C)" if self.channels_last else "(N, C, H, W) or (C, H, W)"

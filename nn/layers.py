@@ -27,27 +27,8 @@ from autograd_lite import Tensor, backend, linear, ops
 from autograd_lite.random import default_generator
 
 from . import activations, init
+from .inputs import as_input, cast_input, device_of, on_device
 from .module import Module, Parameter
-
-
-def _as_input(x: Any) -> Any:
-    """Tensors and arrays pass as they are; lists and numbers become Tensors."""
-    if isinstance(x, Tensor) or backend.is_array(x):
-        return x
-    return Tensor(x)
-
-
-def _device_of(x: Any) -> str:
-    return x.device if isinstance(x, Tensor) else backend.device_of(x)
-
-
-def _cast_input(x: Any, dtype: Any) -> Any:
-    """``x`` (a Tensor or an array of numbers) as ``dtype``; other kinds are left as they are."""
-    if x.dtype == dtype or x.dtype.kind not in "biuf":
-        return x
-    if isinstance(x, Tensor) and not x.requires_grad:
-        x = x.data
-    return x.astype(dtype)  # for a Tensor, the differentiable ops.astype
 
 
 def example_input(layer: Module) -> Any:
@@ -105,11 +86,11 @@ class _FullyConnected(Module):
 
     def _affine(self, x: Any) -> Tensor:
         """z = x Wᵀ + β, after checking that x has N_I columns and casting it to W's dtype."""
-        x = _as_input(x)
+        x = as_input(x)
         shape = x.shape
         if not shape or shape[-1] != self.weight.shape[1]:
             raise self._wrong_width(x)
-        return linear(_cast_input(x, self.weight.dtype), self.weight, self.bias)
+        return linear(cast_input(x, self.weight.dtype), self.weight, self.bias)
 
     def _make_parameters(self, weight: numpy.ndarray, bias: numpy.ndarray | None,
                          device: str) -> None:
@@ -244,11 +225,11 @@ class Dense(_FullyConnected):
 
     def _pre_activation(self, x: Any) -> Tensor:
         if self.weight is None:
-            x = _as_input(x)
+            x = as_input(x)
             if not x.shape:
                 raise ValueError(f"layer {self.name!r} (Dense) needs inputs with a feature "
                                  "axis, got a scalar")
-            self.build(int(x.shape[-1]), _device_of(x))
+            self.build(int(x.shape[-1]), device_of(x))
         return self._affine(x)
 
     def forward(self, x: Any) -> Any:
@@ -294,13 +275,11 @@ class Dropout(Module):
     def forward(self, x: Any) -> Any:
         if not self.training or self.rate == 0.0:
             return x
-        x = _as_input(x)
+        x = as_input(x)
         rng = self.generator if self.generator is not None else default_generator()
         mask = (rng.random(x.shape, dtype=numpy.float32) >= self.rate).astype(x.dtype)
         mask *= 1.0 / (1.0 - self.rate)
-        if _device_of(x) != "cpu":
-            mask = backend.to_device(mask, _device_of(x))
-        return ops.mul(x, mask)
+        return ops.mul(x, on_device(mask, device_of(x)))
 
     def extra_repr(self) -> str:
         return f"rate={self.rate}"
@@ -315,7 +294,7 @@ class Flatten(Module):
         self._auto_named = name is None
 
     def forward(self, x: Any) -> Tensor:
-        x = _as_input(x)
+        x = as_input(x)
         return ops.reshape(x, (x.shape[0], -1))
 
 
@@ -382,7 +361,7 @@ class Sequential(Module):
             x = layer(x)
         last = self.layers[-1]
         if isinstance(last, activations.ActivationLayer):
-            return _as_input(x) if not isinstance(x, Tensor) else x
+            return as_input(x)
         return last.forward_logits(x)
 
     def to(self, device: str) -> Sequential:

@@ -40,7 +40,9 @@ from typing import Any
 import numpy
 
 from autograd_lite import Tensor, backend, ops, primitive
-from autograd_lite.ops import array_module, stable_sigmoid
+from autograd_lite.ops import _data, array_module, stable_sigmoid
+
+from .inputs import as_input, device_of, on_device
 
 EPSILON = 1e-7  # Keras's epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON]
 REDUCTIONS = ("mean", "sum", "none")
@@ -204,10 +206,6 @@ def _minus_one_hot(probabilities: Any, rows: Any, labels: Any) -> Any:
 # ---- targets ----------------------------------------------------------------------------------
 
 
-def _data(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
-
-
 def _as_target(target: Any, loss: str) -> Any:
     """A Tensor target stays a Tensor (gradients may flow into it); anything else, an array."""
     if isinstance(target, Tensor) or backend.is_array(target):
@@ -217,10 +215,6 @@ def _as_target(target: Any, loss: str) -> Any:
     except (TypeError, ValueError) as error:
         raise TypeError(f"{loss}: the target must be an array, a list or a Tensor ({error})") \
             from None
-
-
-def _on_device(array: Any, device: str) -> Any:
-    return array if device == "cpu" else backend.to_device(array, device)
 
 
 def _fit_shape(target: Any, shape: tuple, loss: str) -> Any:
@@ -241,7 +235,7 @@ def _float_target(target: Any, dtype: Any, device: str) -> Any:
         return target
     if target.dtype.kind not in "biuf":
         raise TypeError(f"the target must hold numbers, got dtype {target.dtype}")
-    return _on_device(target.astype(dtype if numpy.dtype(dtype).kind == "f" else numpy.float32,
+    return on_device(target.astype(dtype if numpy.dtype(dtype).kind == "f" else numpy.float32,
                                     copy=False), device)
 
 
@@ -295,7 +289,7 @@ def _class_labels(target: Any, n: int, classes: int, loss: str, device: str) -> 
         bad = _first(y[(y < 0) | (y >= classes)])
         raise ValueError(f"{loss}: the label {bad!r} is not a class of this output, which "
                          f"has {classes} units (labels 0 to {classes - 1})")
-    return _on_device(y.astype(numpy.intp, copy=False), device)
+    return on_device(y.astype(numpy.intp, copy=False), device)
 
 
 def _class_rows(target: Any, shape: tuple, dtype: Any, device: str, loss: str) -> Any:
@@ -310,20 +304,21 @@ def _class_rows(target: Any, shape: tuple, dtype: Any, device: str, loss: str) -
     return _float_target(target, dtype, device)
 
 
-def _device_of(x: Any) -> str:
-    return x.device if isinstance(x, Tensor) else backend.device_of(x)
-
-
-def _prediction(x: Any, loss: str) -> Any:
-    if isinstance(x, Tensor) or backend.is_array(x):
-        return x
-    return Tensor(x)
-
-
-def _check_logits_2d(prediction: Any, loss: str) -> None:
-    if prediction.ndim != 2:
+def _check_class_scores(shape: tuple, loss: str) -> None:
+    """A prediction of shape (N, C): one row of class scores (or probabilities) per sample."""
+    if len(shape) != 2:
         raise ValueError(f"{loss} needs a prediction of shape (N, C) (one row of class scores "
-                         f"per sample), got shape {tuple(prediction.shape)}")
+                         f"per sample), got shape {tuple(shape)}")
+
+
+def _labels_or_rows(target: Any, shape: tuple, dtype: Any, device: str, loss: str) -> Any:
+    """For a prediction of shape (N, C): ``target`` as one-hot (or probability) rows of that
+    shape, or as integer labels (N,), whichever it is."""
+    target = _as_target(target, loss)
+    _check_class_scores(shape, loss)
+    if tuple(target.shape) == tuple(shape) and shape[1] > 1:
+        return _class_rows(target, shape, dtype, device, loss)
+    return _class_labels(target, shape[0], shape[1], loss, device)
 
 
 # ---- the loss classes -------------------------------------------------------------------------
@@ -353,9 +348,9 @@ class Loss:
         self.reduction = _check_reduction(reduction)
 
     def __call__(self, prediction: Any, target: Any) -> Tensor:
-        prediction = _prediction(prediction, self.name)
+        prediction = as_input(prediction)
         target = self.prepare_target(target, tuple(prediction.shape), prediction.dtype,
-                                     _device_of(prediction))
+                                     device_of(prediction))
         return self.compute(prediction, target)
 
     def prepare_target(self, target: Any, shape: tuple, dtype: Any, device: str) -> Any:
@@ -462,12 +457,7 @@ class CrossEntropyLoss(Loss):
     from_logits = True
 
     def prepare_target(self, target: Any, shape: tuple, dtype: Any, device: str) -> Any:
-        target = _as_target(target, self.name)
-        if len(shape) != 2:
-            raise ValueError(f"{self.name} needs logits of shape (N, C), got shape {shape}")
-        if tuple(target.shape) == tuple(shape) and shape[1] > 1:
-            return _class_rows(target, shape, dtype, device, self.name)
-        return _class_labels(target, shape[0], shape[1], self.name, device)
+        return _labels_or_rows(target, shape, dtype, device, self.name)
 
     def compute(self, prediction: Any, target: Any) -> Tensor:
         return _softmax_cross_entropy(prediction, target, reduction=self.reduction)
@@ -491,8 +481,7 @@ class CategoricalCrossentropy(Loss):
         self.fused_activation = None if self.from_logits else "softmax"
 
     def prepare_target(self, target: Any, shape: tuple, dtype: Any, device: str) -> Any:
-        if len(shape) != 2:
-            raise ValueError(f"{self.name} needs a prediction of shape (N, C), got {shape}")
+        _check_class_scores(shape, self.name)
         return _class_rows(_as_target(target, self.name), shape, dtype, device, self.name)
 
     def compute(self, prediction: Any, target: Any) -> Tensor:
@@ -511,8 +500,7 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
     name = "sparse_categorical_crossentropy"
 
     def prepare_target(self, target: Any, shape: tuple, dtype: Any, device: str) -> Any:
-        if len(shape) != 2:
-            raise ValueError(f"{self.name} needs a prediction of shape (N, C), got {shape}")
+        _check_class_scores(shape, self.name)
         target = _as_target(target, self.name)
         if target.ndim == 2 and tuple(target.shape) == tuple(shape) and shape[1] > 1:
             raise ValueError(f"{self.name} needs integer class labels of shape ({shape[0]},), "
@@ -522,6 +510,19 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
 
     def on_logits(self) -> Loss:
         return SparseCategoricalCrossentropy(from_logits=True, reduction=self.reduction)
+
+
+class _LabelsOrRowsCategoricalCrossentropy(Loss):
+    """``categorical_cross_entropy``'s loss: on probabilities, like ``CategoricalCrossentropy``,
+    with the targets of ``CrossEntropyLoss`` (integer labels or rows)."""
+
+    name = "categorical_cross_entropy"
+
+    def prepare_target(self, target: Any, shape: tuple, dtype: Any, device: str) -> Any:
+        return _labels_or_rows(target, shape, dtype, device, self.name)
+
+    def compute(self, prediction: Any, target: Any) -> Tensor:
+        return _categorical_cross_entropy(prediction, target, reduction=self.reduction)
 
 
 MSELoss = MeanSquaredError
@@ -632,14 +633,4 @@ def categorical_cross_entropy(probabilities: Any, target: Any,
                               reduction: str = "mean") -> Tensor:
     """-Σ_c y_c log p_c on probabilities (N, C) clipped to [1e-7, 1 - 1e-7], the target integer
     labels (N,) or one-hot rows (N, C). Prefer ``cross_entropy`` on logits when you have them."""
-    prediction = _prediction(probabilities, "categorical_cross_entropy")
-    _check_logits_2d(prediction, "categorical_cross_entropy")
-    if reduction not in REDUCTIONS:
-        _check_reduction(reduction)
-    target = _as_target(target, "categorical_cross_entropy")
-    shape, device = tuple(prediction.shape), _device_of(prediction)
-    if tuple(target.shape) == shape and shape[1] > 1:
-        target = _class_rows(target, shape, prediction.dtype, device, "categorical_cross_entropy")
-    else:
-        target = _class_labels(target, shape[0], shape[1], "categorical_cross_entropy", device)
-    return _categorical_cross_entropy(prediction, target, reduction=reduction)
+    return _LabelsOrRowsCategoricalCrossentropy(reduction)(probabilities, target)

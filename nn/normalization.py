@@ -31,7 +31,7 @@ import numpy
 from autograd_lite import Tensor, backend, no_grad, ops
 
 from . import init
-from .layers import _as_input, _cast_input, _device_of
+from .inputs import as_input, cast_input, device_of
 from .module import Module, Parameter
 
 
@@ -92,16 +92,16 @@ class _BatchNorm(Module):
         self.build(len(next(iter(arrays.values()))))
 
     def forward(self, x: Any) -> Tensor:
-        x = _as_input(x)
+        x = as_input(x)
         shape = tuple(x.shape)
         if self.num_features is None and len(shape) in self._dimensions:
-            self.build(int(shape[self.axis]), _device_of(x))
+            self.build(int(shape[self.axis]), device_of(x))
         if len(shape) not in self._dimensions or shape[self.axis] != self.num_features:
             raise ValueError(
                 f"layer {self.name!r} ({type(self).__name__}) expects inputs of "
                 f"{' or '.join(str(n) for n in self._dimensions)} dimensions with "
                 f"{self.num_features} features on axis {self.axis}, got shape {shape}")
-        x = _cast_input(x, getattr(self, self._names[2]).dtype)
+        x = cast_input(x, getattr(self, self._names[2]).dtype)
         axis = self.axis % len(shape)
         axes = tuple(a for a in range(len(shape)) if a != axis)
         along = tuple(-1 if a == axis else 1 for a in range(len(shape)))  # a channel vector

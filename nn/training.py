@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 import numpy
 
 from autograd_lite import Tensor, backend, no_grad
+from autograd_lite.ops import stable_sigmoid
 from autograd_lite.random import default_generator
 
 from . import activations, losses, metrics, optim
@@ -189,7 +190,7 @@ class _Plan:
     def for_metrics(self, output: Any) -> Any:
         """The output array that accuracy compares (probabilities for a fused sigmoid)."""
         if self.sigmoid_output:
-            return 0.5 + 0.5 * backend.array_module(output).tanh(0.5 * output)
+            return stable_sigmoid(output)
         return output
 
     def probabilities(self, output: Any) -> Any:
