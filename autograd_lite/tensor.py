@@ -182,7 +182,7 @@ class Tensor:
         device = backend.normalize_device(device)
         if device == self.device:
             return self
-        return ops.to_device(self, device=device)
+        return ops.to(self, device=device)
 
     def cpu(self) -> Tensor:
         return self.to("cpu")

@@ -10,7 +10,7 @@ it); these are the choices of s, applied entry by entry (softmax row by row):
 | relu        | max(0, z)                              | 1[z > 0]                                 |
 | leaky_relu  | z if z > 0 else a·z   (a = 0.01)       | 1 if z > 0 else a                        |
 | softmax     | e^{z_k} / Σ_c e^{z_c}  (over the last axis) | diag(s) - s sᵀ                      |
-| linear      | z                                      | 1                                        |
+| linear      | z  (the function ``identity``)         | 1                                        |
 | step        | 1[z > t]  (threshold t = 0)            | 0 wherever it exists (all z ≠ t)         |
 | sign        | -1, 0 or +1 as z <0, =0 or >0          | 0 wherever it exists (all z ≠ 0)         |
 
@@ -19,6 +19,10 @@ units. Their derivative is zero everywhere except at the jump, where it does not
 backpropagation passes a zero gradient through them and gradient descent cannot learn the
 weights before them: that is the lecture's reason for smooth activations such as the sigmoid.
 They are here to run the lecture's first model, not to train it.
+
+'linear' is Keras's name for no activation, s(z) = z; its function is ``identity`` here, because
+``nn.linear`` is something else: the affine op z = x Wᵀ + β of a layer (PyTorch's
+``F.linear``). Given as an activation, that op is refused with a message that says so.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autograd_lite import Tensor, backend, ops, primitive
+from autograd_lite.deprecation import renamed_attributes
 from autograd_lite.ops import array_module
 
 from .module import Module
@@ -68,8 +73,8 @@ def softmax(x: Any, axis: int = -1) -> Tensor:
     return ops.softmax(x, axis=axis)
 
 
-def linear(x: Any) -> Any:
-    """The identity, s(z) = z (Keras's 'linear' activation, also written ``None``)."""
+def identity(x: Any) -> Any:
+    """s(z) = z: Keras's 'linear' activation, also written ``None``."""
     return x
 
 
@@ -105,7 +110,7 @@ ACTIVATIONS: dict[str, ActivationFn] = {
     "relu": relu,
     "leaky_relu": leaky_relu,
     "softmax": softmax,
-    "linear": linear,
+    "linear": identity,
     "step": step,
     "sign": sign,
 }
@@ -114,10 +119,15 @@ ACTIVATIONS: dict[str, ActivationFn] = {
 def get(identifier: str | ActivationFn | None) -> ActivationFn:
     """The activation function for a name in ``ACTIVATIONS``, ``None`` ('linear') or a callable.
 
-    Unknown names raise a ValueError that lists the valid ones.
+    Unknown names raise a ValueError that lists the valid ones, and so does ``nn.linear``, the
+    affine op, which is not an activation (see the module's docstring).
     """
     if identifier is None:
-        return linear
+        return identity
+    if identifier is ops.linear:
+        raise ValueError("nn.linear is the affine op z = x Wᵀ + β (PyTorch's F.linear), not an "
+                         "activation; for no activation write activation=None or 'linear' "
+                         "(the function nn.activations.identity)")
     if callable(identifier):
         return identifier
     if isinstance(identifier, str) and identifier.lower() in ACTIVATIONS:
@@ -218,7 +228,7 @@ class Softmax(ActivationLayer):
 
 
 class Identity(ActivationLayer):
-    """The layer form of ``linear``: returns its input."""
+    """The layer form of ``identity`` (Keras's 'linear'): returns its input."""
 
     activation_name = "linear"
 
@@ -264,3 +274,7 @@ class Activation(ActivationLayer):
 
     def extra_repr(self) -> str:
         return repr(self.activation_name)
+
+
+# identity was nn.activations.linear, the name nn.linear has for the affine op
+__getattr__ = renamed_attributes(__name__, {"linear": "identity"})

@@ -33,12 +33,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd_lite import Value, weighted_sum
+from autograd_lite.deprecation import renamed_attributes
 
 _ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
 
-class Module:
-    """What every scalar model has: its parameters and ``zero_grad``."""
+class ScalarModule:
+    """What every scalar model has: its parameters and ``zero_grad`` (micrograd's ``Module``;
+    ``nn.Module`` is the base of the Tensor layers, a different class)."""
 
     def parameters(self) -> list[Value]:
         return []
@@ -49,7 +51,7 @@ class Module:
             p.grad = 0.0
 
 
-class Neuron(Module):
+class Neuron(ScalarModule):
     """One unit: j = s(Σ_i w_i x_i + b), with s = ``activation`` (ReLU by default).
 
     Args:
@@ -85,7 +87,7 @@ class Neuron(Module):
         return f"{self.activation.capitalize()}Neuron({len(self.w)})"
 
 
-class Layer(Module):
+class Layer(ScalarModule):
     """``nout`` neurons that all read the same ``nin`` inputs."""
 
     def __init__(self, nin: int, nout: int, nonlin: bool = True, activation: str = "relu",
@@ -103,7 +105,7 @@ class Layer(Module):
         return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
 
 
-class MLP(Module):
+class MLP(ScalarModule):
     """A multilayer perceptron: ``MLP(2, [16, 16, 1])`` has layers of 16, 16 and 1 neurons;
     every layer but the last applies ``activation``, the last is linear (scores)."""
 
@@ -126,3 +128,7 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+# ScalarModule was nn.scalar.Module, a second class of that name beside nn.Module
+__getattr__ = renamed_attributes(__name__, {"Module": "ScalarModule"})

@@ -210,7 +210,7 @@ def _off_kinks(rng, shape):
 
 @pytest.mark.parametrize("fn", [nn.sigmoid, nn.tanh, nn.relu, nn.leaky_relu,
                                 lambda x: nn.leaky_relu(x, 0.2), nn.softmax,
-                                lambda x: nn.softmax(x, axis=0), nn.activations.linear])
+                                lambda x: nn.softmax(x, axis=0), nn.activations.identity])
 def test_activation_gradcheck(rng, fn):
     assert gradcheck(lambda x: fn(al.Tensor(x) if not isinstance(x, al.Tensor) else x),
                      [_off_kinks(rng, (3, 4))])
@@ -235,7 +235,25 @@ def test_activation_values(rng):
     assert np.array_equal(nn.step(z).data, [0, 0, 0, 1, 1])
     assert np.array_equal(nn.step(z, threshold=1.0).data, [0, 0, 0, 0, 1])
     assert np.array_equal(nn.sign(z).data, [-1, -1, 0, 1, 1])
-    assert nn.activations.get(None) is nn.activations.linear
+    assert nn.activations.get(None) is nn.activations.identity
+
+
+@pytest.mark.parametrize("make", [lambda: nn.Dense(3, activation=nn.linear),
+                                  lambda: nn.Conv2D(2, 3, activation=nn.linear),
+                                  lambda: nn.Activation(nn.linear)])
+def test_the_affine_op_given_as_an_activation_says_what_it_is(make):
+    """nn.linear is x Wᵀ + β (PyTorch's F.linear); Keras's 'linear' activation is the identity.
+    Given as an activation, the affine op used to fail at the first call with a TypeError about
+    missing arguments."""
+    with pytest.raises(ValueError, match=r"nn.linear is the affine op .* activation=None or "
+                                         r"'linear'"):
+        make()
+
+
+def test_linear_by_name_or_none_is_the_identity():
+    for activation in ("linear", None, nn.activations.identity):
+        layer = nn.Dense(2, activation=activation, input_shape=(3,))
+        assert layer.activation is nn.activations.identity and layer.activation_name == "linear"
 
 
 @pytest.mark.parametrize("fn", [nn.step, nn.sign, nn.Step(0.5), nn.Sign()])

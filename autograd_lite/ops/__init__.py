@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import sys
 
+from ..deprecation import renamed_attributes
 from . import core
 from .conv import (
     Window,
@@ -166,7 +167,7 @@ from .shape import (
     swapaxes,
     take_along_axis,
     tile,
-    to_device,
+    to,
     transpose,
     unindex,
     unsqueeze,
@@ -174,3 +175,6 @@ from .shape import (
 )
 
 core._namespace = sys.modules[__name__]
+
+# ops.to was ops.to_device, a name that backend.to_device(array, device) also has
+__getattr__ = renamed_attributes(__name__, {"to_device": "to"})

@@ -458,7 +458,7 @@ def astype(x, *, dtype):
 
 
 @primitive(name="to")
-def to_device(x, *, device):
+def to(x, *, device):
     """x copied to ``device``.  ∂/∂x: g copied back to x's device."""
     source = _device_of(x)
     return _moved(x, device), (lambda g: _moved(g, source),)
