@@ -64,34 +64,30 @@ def lecture_model():
 
 
 def forward_backward(model, x) -> dict:
-    """Run the model on x with every layer's j̄ and j kept, backpropagate from z, and collect
+    """Run the model on x recording every layer's j̄ and j, backpropagate from z, and collect
     v_ℓ, v̄_ℓ, δ_ℓ, δ̄_ℓ, W_ℓ, β_ℓ and the engine's ∂z/∂W, ∂z/∂β (lists indexed by ℓ)."""
     layers = model.layers
     for layer in layers:
-        layer.keep_activations = True
         layer.weight.grad = layer.bias.grad = None
     inputs = Tensor(np.asarray(x, dtype=np.float64).reshape(1, -1), requires_grad=True)
-    z = model(inputs)
-    for layer in layers:
-        layer.pre_activation.retain_grad()
-        layer.output.retain_grad()
+    with model.record_activations() as records:  # one (j̄, j) per layer, in order
+        z = model(inputs)
+    for record in records:
+        record.pre.retain_grad()
+        record.post.retain_grad()
     z.backward()
     row = lambda t: np.asarray(t).reshape(-1)  # noqa: E731 (one sample: a row → a vector)
-    numbers = {
-        "v": [row(inputs.data)] + [row(layer.output.data) for layer in layers],
-        "v_bar": [None] + [row(layer.pre_activation.data) for layer in layers],
-        "delta": [row(inputs.grad)] + [row(layer.output.grad) for layer in layers],
-        "delta_bar": [None] + [row(layer.pre_activation.grad) for layer in layers],
+    return {
+        "v": [row(inputs.data)] + [row(record.post.data) for record in records],
+        "v_bar": [None] + [row(record.pre.data) for record in records],
+        "delta": [row(inputs.grad)] + [row(record.post.grad) for record in records],
+        "delta_bar": [None] + [row(record.pre.grad) for record in records],
         "W": [layer.weight.data.copy() for layer in layers],
         "beta": [None] + [layer.bias.data.copy() for layer in layers],
         "grad_W": [layer.weight.grad.copy() for layer in layers],
         "grad_beta": [None] + [layer.bias.grad.copy() for layer in layers],
         "z": float(row(z.data)[0]),
     }
-    for layer in layers:
-        layer.keep_activations = False
-        layer.pre_activation = layer.output = None
-    return numbers
 
 
 # %% [markdown]

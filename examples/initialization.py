@@ -62,15 +62,13 @@ def build(activation: str, initializer: str, depth: int = DEPTH, width: int = WI
 def spreads(model: nn.Sequential, X, y) -> tuple[list[float], list[float]]:
     """std of each hidden layer's activations j, and of each layer's ∂L/∂W_ℓ, on the batch X."""
     for layer in model.layers:
-        layer.keep_activations = True
         layer.weight.grad = None
-    loss = nn.categorical_cross_entropy(model(X), y)
+    with model.record_activations() as records:  # each layer's (j̄, j), in order
+        loss = nn.categorical_cross_entropy(model(X), y)
     loss.backward()
-    activations = [float(layer.output.data.std()) for layer in model.layers[:-1]]
+    activations = [float(record.post.data.std()) for record in records[:-1]]
     gradients = [float(layer.weight.grad.std()) for layer in model.layers]
     for layer in model.layers:
-        layer.keep_activations = False
-        layer.pre_activation = layer.output = None
         layer.weight.grad = layer.bias.grad = None
     return activations, gradients
 

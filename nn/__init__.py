@@ -72,7 +72,7 @@ from .losses import (
     mse_loss,
     svm_objective,
 )
-from .module import Module, Parameter
+from .module import LayerActivations, Module, Parameter
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNormalization
 from .optim import SGD, Adam, Optimizer
 from .serialization import load_weights, save_weights
@@ -83,7 +83,8 @@ __all__ = [
     "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "BatchNormalization",
     "BinaryCrossentropy", "CategoricalCrossentropy", "Conv2D", "Conv2d", "CrossEntropyLoss",
     "Dense", "Dropout", "MaxPool2d", "MaxPooling2D",
-    "Flatten", "Hinge", "HingeLoss", "History", "Identity", "LeakyReLU", "Linear", "Loss",
+    "Flatten", "Hinge", "HingeLoss", "History", "Identity", "LayerActivations", "LeakyReLU",
+    "Linear", "Loss",
     "MSELoss", "MeanSquaredError", "Module", "Optimizer", "Parameter", "ReLU", "SGD",
     "Sequential", "Sigmoid", "Sign", "Softmax", "SparseCategoricalCrossentropy", "Step", "Tanh",
     "activations", "binary_cross_entropy", "binary_cross_entropy_with_logits",

@@ -248,9 +248,13 @@ class Conv2D(_Convolution):
                 else "channels-last (N, H, W, C)"
             raise self._wrong_channels(shape, self._channel_axis, layout, other)
         if self.data_format == "channels_first":
-            return self.activation(self._convolve(x))
-        out = self._convolve(ops.transpose(x, (0, 3, 1, 2)))
-        return self.activation(ops.transpose(out, (0, 2, 3, 1)))
+            pre = self._convolve(x)
+        else:
+            pre = ops.transpose(self._convolve(ops.transpose(x, (0, 3, 1, 2))), (0, 2, 3, 1))
+        post = self.activation(pre)
+        if self._activation_records:
+            self._report_activations(pre, post)
+        return post
 
     def extra_repr(self) -> str:
         return (f"filters={self.filters}, kernel_size={self.kernel_size}, strides={self.stride}, "

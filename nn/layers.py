@@ -24,11 +24,12 @@ from typing import Any
 import numpy
 
 from autograd_lite import Tensor, backend, linear, ops
+from autograd_lite.deprecation import warn_renamed
 from autograd_lite.random import default_generator
 
 from . import activations, init
 from .inputs import as_input, cast_input, device_of, on_device
-from .module import Module, Parameter
+from .module import LayerActivations, Module, Parameter
 
 
 def example_input(layer: Module) -> Any:
@@ -61,6 +62,70 @@ def output_sample(layer: Module, sample: Any = None) -> Any:
     with layer.evaluating():
         out = layer(sample)
     return out.data if isinstance(out, Tensor) else out
+
+
+class _LastActivations:
+    """Where ``Dense.keep_activations = True`` (deprecated) keeps the j̄ and j of the layer's
+    last forward pass: a list of records for ``_report_activations`` that keeps only the last."""
+
+    def __init__(self) -> None:
+        self.pre: Tensor | None = None
+        self.post: Tensor | None = None
+
+    def append(self, record: LayerActivations) -> None:
+        self.pre, self.post = record.pre, record.post
+
+
+class _KeptActivations:
+    """``keep_activations``, ``pre_activation`` and ``output``: what ``Dense`` offered for
+    drawings before ``Module.record_activations``, which replaces them. They still work, and
+    warn (DeprecationWarning)."""
+
+    def _warn_deprecated(self, attribute: str) -> None:
+        warn_renamed(f"{type(self).__name__}.{attribute}", "Module.record_activations()",
+                     stacklevel=4)  # the line that used the attribute
+
+    def _last_activations(self: Module) -> _LastActivations:
+        kept = self.__dict__.get("_kept_activations")
+        if kept is None:
+            kept = self._kept_activations = _LastActivations()
+        return kept
+
+    @property
+    def keep_activations(self: Module) -> bool:
+        """Whether each forward pass keeps j̄ and j in ``pre_activation`` and ``output``."""
+        self._warn_deprecated("keep_activations")
+        kept = self.__dict__.get("_kept_activations")
+        return any(records is kept for records in self._activation_records)
+
+    @keep_activations.setter
+    def keep_activations(self: Module, keep: bool) -> None:
+        self._warn_deprecated("keep_activations")
+        kept = self._last_activations()
+        others = tuple(records for records in self._activation_records if records is not kept)
+        self._set_activation_records(others + (kept,) if keep else others)
+
+    @property
+    def pre_activation(self: Module) -> Tensor | None:
+        """j̄ of the last forward pass made with ``keep_activations`` on."""
+        self._warn_deprecated("pre_activation")
+        return self._last_activations().pre
+
+    @pre_activation.setter
+    def pre_activation(self: Module, value: Tensor | None) -> None:
+        self._warn_deprecated("pre_activation")
+        self._last_activations().pre = value
+
+    @property
+    def output(self: Module) -> Tensor | None:
+        """j of the last forward pass made with ``keep_activations`` on."""
+        self._warn_deprecated("output")
+        return self._last_activations().post
+
+    @output.setter
+    def output(self: Module, value: Tensor | None) -> None:
+        self._warn_deprecated("output")
+        self._last_activations().post = value
 
 
 class _FullyConnected(Module):
@@ -137,7 +202,7 @@ class Linear(_FullyConnected):
                 f"bias={self.bias is not None}")
 
 
-class Dense(_FullyConnected):
+class Dense(_FullyConnected, _KeptActivations):
     """Keras's fully-connected layer: j = s(j̄) with j̄ = x Wᵀ + β, for every unit j.
 
     The weight is stored as (units, in), the lecture's W_H ∈ R^{N_H×N_I} (Keras's kernel is
@@ -163,10 +228,10 @@ class Dense(_FullyConnected):
         weight: W, shape (units, in); None until built.   bias: β, shape (units,).
         activation: the function s.   activation_name: its name, e.g. 'sigmoid'.
         units, name, in_features.
-        keep_activations: set it to True and every forward pass stores
-            ``pre_activation`` (j̄ = x Wᵀ + β) and ``output`` (j = s(j̄)), the Tensors of that
-            pass; call ``.retain_grad()`` on them before ``backward()`` to read ∂z/∂j̄ and
-            ∂z/∂j in their ``.grad``.
+
+    Each forward pass reports j̄ = x Wᵀ + β and j = s(j̄) to ``Module.record_activations``
+    (``keep_activations``, ``pre_activation`` and ``output``, which did this before, are
+    deprecated).
     """
 
     def __init__(self, units: int, activation: str | activations.ActivationFn | None = None,
@@ -190,9 +255,6 @@ class Dense(_FullyConnected):
         self.use_bias = bool(use_bias)
         self.generator = generator
         self.dtype = numpy.dtype(dtype)
-        self.keep_activations = False
-        self.pre_activation: Tensor | None = None
-        self.output: Tensor | None = None
         if input_shape is not None:
             width = input_shape if isinstance(input_shape, int) else tuple(input_shape)[-1]
             self.build(int(width))
@@ -236,16 +298,16 @@ class Dense(_FullyConnected):
         """j = s(x Wᵀ + β) for x of shape (..., in_features)."""
         pre = self._pre_activation(x)
         post = self.activation(pre)
-        if self.keep_activations:
-            self.pre_activation, self.output = pre, post
+        if self._activation_records:
+            self._report_activations(pre, post)
         return post
 
     def forward_logits(self, x: Any) -> Tensor:
         """j̄ = x Wᵀ + β, the values before the activation (``fit`` uses it to fuse a softmax
         or sigmoid output with its cross-entropy)."""
         pre = self._pre_activation(x)
-        if self.keep_activations:
-            self.pre_activation, self.output = pre, self.activation(pre)
+        if self._activation_records:
+            self._report_activations(pre, self.activation(pre))
         return pre
 
     def extra_repr(self) -> str:

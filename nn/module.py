@@ -73,6 +73,7 @@ class Module:
     training: bool = True
     history: History | None = None
     _config: _Config | None = None  # what compile() chose
+    _activation_records: tuple[list[LayerActivations], ...] = ()  # see record_activations
     _lazy_parameters: tuple[str, ...] = ()
     _auto_named: bool = True  # a default name, which Sequential may make unique
 
@@ -185,6 +186,49 @@ class Module:
                 yield self
         finally:
             self.train(training)
+
+    # ---- what the layers compute ------------------------------------------------------------
+
+    @contextmanager
+    def record_activations(self) -> Iterator[list[LayerActivations]]:
+        """Record, inside the block, what every layer of this tree computes on either side of
+        its non-linearity: for each forward pass of a layer that computes j = s(j̄) (``Dense``,
+        ``Conv2D``), one ``LayerActivations(layer, pre, post)`` holding the Tensors j̄ and j of
+        that pass, appended, in the order the layers ran, to the list the block receives.
+
+            with model.record_activations() as records:
+                z = model(x)
+            for record in records:                   # keep ∂z/∂j̄ and ∂z/∂j after backward
+                record.pre.retain_grad()
+                record.post.retain_grad()
+            z.backward()                             # record.pre.grad is ∂z/∂j̄
+
+        The drawings of ``viz`` read a network's numbers this way. After the block nothing is
+        recorded any more, and nothing is kept on the layers.
+        """
+        records: list[LayerActivations] = []
+        modules = list(self.modules())
+        for module in modules:
+            module._set_activation_records((*module._activation_records, records))
+        try:
+            yield records
+        finally:
+            for module in modules:
+                module._set_activation_records(
+                    tuple(kept for kept in module._activation_records if kept is not records))
+
+    def _set_activation_records(self, records: tuple[list[LayerActivations], ...]) -> None:
+        if records:
+            self._activation_records = records
+        else:
+            self.__dict__.pop("_activation_records", None)
+
+    def _report_activations(self, pre: Tensor, post: Tensor) -> None:
+        """What a layer's forward pass calls with its j̄ and j while ``_activation_records``
+        is not empty (inside ``record_activations``)."""
+        record = LayerActivations(self, pre, post)
+        for records in self._activation_records:
+            records.append(record)
 
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (``grad = None``, cheaper than filling zeros)."""
@@ -409,6 +453,18 @@ class Module:
             body = repr(child).replace("\n", "\n  ")
             lines.append(f"  ({name}): {body}")
         return "\n".join(lines) + "\n)"
+
+
+@dataclass(frozen=True)
+class LayerActivations:
+    """What one forward pass of a layer computed, in the lecture's notation (see
+    ``Module.record_activations``): for its units j, ``pre`` = j̄, the values before the
+    non-linearity s, and ``post`` = j = s(j̄), the values after it, as the Tensors of that pass.
+    """
+
+    layer: Module
+    pre: Tensor
+    post: Tensor
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,59 @@ def test_dense_keeps_pre_and_post_activations_for_backprop_drawings(rng):
     assert np.allclose(pre.grad, s * (1 - s), atol=1e-6)  # ∂z/∂j̄ = s'(j̄)·∂z/∂j
 
 
+def test_record_activations_gives_each_layers_pre_and_post_activations(rng):
+    al.manual_seed(0)
+    model = nn.Sequential(nn.Dense(3, input_shape=(2,), activation="tanh"), nn.Flatten(),
+                          nn.Dense(1, activation="sigmoid"))
+    x = rng.normal(size=(4, 2)).astype(np.float32)
+    before = [set(vars(layer)) for layer in model.layers]
+    with model.record_activations() as records:
+        z = model(x)
+        assert [r.layer for r in records] == [model.layers[0], model.layers[2]]  # Dense only
+    assert records[-1].post is z
+    np.testing.assert_allclose(records[0].post.data, np.tanh(records[0].pre.data), atol=1e-6)
+    for record in records:
+        record.pre.retain_grad()
+        record.post.retain_grad()
+    z.sum().backward()
+    s = z.data
+    np.testing.assert_allclose(records[1].pre.grad, s * (1 - s), atol=1e-6)  # ∂z/∂j̄ = s'(j̄)
+    model(x)
+    assert len(records) == 2  # nothing recorded after the block, nothing left on the layers
+    assert [set(vars(layer)) for layer in model.layers] == before
+
+
+def test_record_activations_blocks_nest_and_see_fits_fused_pass(rng):
+    layer = nn.Dense(3, input_shape=(2,), activation="softmax")
+    x = rng.normal(size=(5, 2)).astype(np.float32)
+    with layer.record_activations() as outer:
+        with layer.record_activations() as inner:
+            logits = layer.forward_logits(x)  # what fit runs for a fused softmax loss
+        layer(x)
+    assert len(inner) == 1 and len(outer) == 2 and inner[0] is outer[0]
+    assert outer[0].pre is logits
+    np.testing.assert_allclose(outer[0].post.data, nn.softmax(logits).data)
+
+
+def test_conv2d_reports_its_activations(rng):
+    layer = nn.Conv2D(2, (3, 3), activation="relu", input_shape=(5, 5, 1))
+    with layer.record_activations() as records:
+        out = layer(rng.normal(size=(1, 5, 5, 1)).astype(np.float32))
+    assert records[0].post is out and records[0].pre.shape == out.shape == (1, 3, 3, 2)
+    np.testing.assert_array_equal(out.data, np.maximum(records[0].pre.data, 0))
+
+
+def test_dense_keep_activations_is_deprecated():
+    layer = nn.Dense(2, input_shape=(3,))
+    with pytest.warns(DeprecationWarning, match="Dense.keep_activations is deprecated: use "
+                                                r"Module.record_activations\(\)") as caught:
+        layer.keep_activations = True
+    assert caught[0].filename == __file__
+    for name in ("keep_activations", "pre_activation", "output"):
+        with pytest.warns(DeprecationWarning, match=f"Dense.{name} is deprecated"):
+            getattr(layer, name)
+
+
 def test_dense_learns_its_input_width_from_the_first_batch(rng):
     layer = nn.Dense(3, activation="relu")
     assert layer.weight is None and layer.parameters() == [] and not layer.built

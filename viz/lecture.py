@@ -60,13 +60,9 @@ def lecture_graph(model, x, **options):
     for index, layer in enumerate(model.layers, start=1):
         layer.weight.label = f"W{_SUB[index - 1]}"
         layer.bias.label = f"β{_SUB[index]}"
-        layer.keep_activations = True
-        try:
+        with layer.record_activations() as records:
             v = layer(v)
-            pre = layer.pre_activation
-        finally:
-            layer.keep_activations = False
-            layer.pre_activation, layer.output = None, None
+        pre = records[-1].pre
         pre.label = f"v̄{_SUB[index]}"
         v.label = f"v{_SUB[index]}"
         kind = "output" if index == len(model.layers) else "hidden"

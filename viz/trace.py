@@ -6,16 +6,18 @@ For every neuron j of a ``Sequential`` of ``Dense`` layers, the lecture's quanti
     ∂z/∂j̄ = ∂z/∂j · s'(j̄),    ∂z/∂W_{i,j} = ∂z/∂j̄ · i,    ∂z/∂β_j = ∂z/∂j̄,
     ∂z/∂i = Σ_j ∂z/∂j̄ · W_{i,j}                                              (backward)
 
-``trace_network`` computes none of them itself: it runs the model's forward pass with
-``keep_activations`` on, calls ``retain_grad()`` on each layer's j̄ and j Tensors, runs
-``backward()`` and reads ``.data`` and ``.grad``. The drawings show these numbers, and the tests
-check them against the formulas above and against finite differences.
+``trace_network`` computes none of them itself: it runs the model's forward pass inside
+``record_activations()`` (the hook through which ``nn`` layers report each pass's j̄ and j
+Tensors), calls ``retain_grad()`` on those Tensors, runs ``backward()`` and reads ``.data`` and
+``.grad``. The drawings show these numbers, and the tests check them against the formulas above
+and against finite differences.
 
 z is the network's single output, or, when a loss is given, the loss L(z, y).
 """
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 import numpy
@@ -94,7 +96,7 @@ def dense_layers(model) -> list:
     if not layers:
         raise ValueError("the model has no layers")
     for position, layer in enumerate(layers):
-        missing = [a for a in ("weight", "bias", "activation_name", "keep_activations")
+        missing = [a for a in ("weight", "bias", "activation_name", "record_activations")
                    if not hasattr(layer, a)]
         if missing:
             raise TypeError(
@@ -127,65 +129,24 @@ def trace_network(model, x, y=None, loss=None) -> NetworkTrace:
         loss: None (z is the single output), a loss name for ``nn.losses.get`` such as
             'binary_crossentropy' or 'mse', or a callable ``loss(prediction, target)``.
 
-    The model is left as it was: ``keep_activations``, the stored activations and every
-    parameter's ``.grad`` are restored.
+    The model is left as it was: every parameter's ``.grad`` is restored.
     """
     layers = dense_layers(model)
     x = _one_example(x)
     if loss is not None and y is None:
         raise ValueError("a loss needs the target: pass y=...")
-    saved = [(layer, layer.keep_activations, getattr(layer, "pre_activation", None),
-              getattr(layer, "output", None)) for layer in layers]
     parameters = [p for layer in layers for p in (layer.weight, layer.bias) if p is not None]
     saved_grads = [(p, p.grad) for p in parameters]
     try:
-        for layer in layers:
-            layer.keep_activations = True
         with enable_grad():
             x_tensor = Tensor(x.reshape(1, -1), requires_grad=True)
-            out = model(x_tensor) if hasattr(model, "layers") else _run(layers, x_tensor)
-            for layer in layers:
-                if layer.pre_activation is None or layer.output is None:
-                    raise RuntimeError(f"layer {layer.name!r} did not store its activations "
-                                       "with keep_activations = True")
-                layer.pre_activation.retain_grad()
-                layer.output.retain_grad()
+            out, activations = _forward(model, layers, x_tensor)
             for p in parameters:
                 p.grad = None
-            if loss is None:
-                if out.size != 1:
-                    raise ValueError(
-                        f"the network has {out.size} outputs; z must be one number: pass "
-                        "loss=... and y=... to differentiate the loss instead")
-                root, symbol, loss_name = out, "z", None
-            else:
-                loss_fn = _loss_function(loss)
-                root = loss_fn(out, _target(y))
-                if root.size != 1:
-                    raise ValueError(f"the loss must be one number, got shape {root.shape}")
-                symbol = "L"
-                loss_name = getattr(loss_fn, "name", getattr(loss, "__name__", "loss"))
+            root, symbol, loss_name = _differentiated(out, y, loss)
             root.backward()
-        traces = []
-        for index, layer in enumerate(layers, start=1):
-            weight = _numpy(layer.weight.data)
-            has_bias = layer.bias is not None
-            traces.append(LayerTrace(
-                index=index,
-                name=str(getattr(layer, "name", f"layer {index}")),
-                activation=str(layer.activation_name),
-                has_bias=has_bias,
-                weight=weight,
-                bias=_numpy(layer.bias.data) if has_bias else numpy.zeros(weight.shape[0]),
-                pre=_numpy(layer.pre_activation.data).reshape(-1),
-                post=_numpy(layer.output.data).reshape(-1),
-                grad_post=_grad(layer.output, weight.shape[0]),
-                grad_pre=_grad(layer.pre_activation, weight.shape[0]),
-                grad_weight=(_numpy(layer.weight.grad) if layer.weight.grad is not None
-                             else numpy.zeros_like(weight)),
-                grad_bias=(_numpy(layer.bias.grad) if has_bias and layer.bias.grad is not None
-                           else numpy.zeros(weight.shape[0])),
-            ))
+        traces = [_layer_trace(index, layer, pre, post)
+                  for index, (layer, (pre, post)) in enumerate(zip(layers, activations), start=1)]
         grad_x = (_numpy(x_tensor.grad).reshape(-1) if x_tensor.grad is not None
                   else numpy.zeros_like(x))
         sizes = (x.size,) + tuple(t.units for t in traces)
@@ -193,11 +154,64 @@ def trace_network(model, x, y=None, loss=None) -> NetworkTrace:
                             symbol=symbol, value=float(_numpy(root.data).reshape(-1)[0]),
                             loss_name=loss_name, y=y, sizes=sizes)
     finally:
-        for layer, keep, pre, post in saved:
-            layer.keep_activations = keep
-            layer.pre_activation, layer.output = pre, post
         for p, grad in saved_grads:
             p.grad = grad
+
+
+def _forward(model, layers, x_tensor):
+    """The network's output for ``x_tensor``, and each layer's (j̄, j) Tensors of that pass,
+    which will keep their gradients (``retain_grad``)."""
+    with ExitStack() as stack:
+        records = [stack.enter_context(layer.record_activations()) for layer in layers]
+        out = model(x_tensor) if hasattr(model, "layers") else _run(layers, x_tensor)
+    activations = []
+    for layer, layer_records in zip(layers, records):
+        if not layer_records:
+            raise RuntimeError(f"layer {layer.name!r} did not report its activations to "
+                               "record_activations()")
+        pre, post = layer_records[-1].pre, layer_records[-1].post
+        pre.retain_grad()
+        post.retain_grad()
+        activations.append((pre, post))
+    return out, activations
+
+
+def _differentiated(out, y, loss):
+    """(z, 'z', None) for the network's single output, or (L, 'L', the loss's name) for the
+    loss of ``out`` and ``y``: the number the backward pass starts from."""
+    if loss is None:
+        if out.size != 1:
+            raise ValueError(
+                f"the network has {out.size} outputs; z must be one number: pass "
+                "loss=... and y=... to differentiate the loss instead")
+        return out, "z", None
+    loss_fn = _loss_function(loss)
+    root = loss_fn(out, _target(y))
+    if root.size != 1:
+        raise ValueError(f"the loss must be one number, got shape {root.shape}")
+    return root, "L", getattr(loss_fn, "name", getattr(loss, "__name__", "loss"))
+
+
+def _layer_trace(index: int, layer, pre, post) -> LayerTrace:
+    """The numbers of one layer after the backward pass, as float64 NumPy copies."""
+    weight = _numpy(layer.weight.data)
+    has_bias = layer.bias is not None
+    return LayerTrace(
+        index=index,
+        name=str(getattr(layer, "name", f"layer {index}")),
+        activation=str(layer.activation_name),
+        has_bias=has_bias,
+        weight=weight,
+        bias=_numpy(layer.bias.data) if has_bias else numpy.zeros(weight.shape[0]),
+        pre=_numpy(pre.data).reshape(-1),
+        post=_numpy(post.data).reshape(-1),
+        grad_post=_grad(post, weight.shape[0]),
+        grad_pre=_grad(pre, weight.shape[0]),
+        grad_weight=(_numpy(layer.weight.grad) if layer.weight.grad is not None
+                     else numpy.zeros_like(weight)),
+        grad_bias=(_numpy(layer.bias.grad) if has_bias and layer.bias.grad is not None
+                   else numpy.zeros(weight.shape[0])),
+    )
 
 
 def _run(layers, x):
