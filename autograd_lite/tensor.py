@@ -139,6 +139,18 @@ class Tensor:
         """The name of the op that made this tensor ('' for a leaf)."""
         return self._op
 
+    @property
+    def parents(self) -> tuple:
+        """The Tensor arguments of the op that made this tensor, in order: the graph that
+        ``backward()`` walks. Empty for a leaf, for a result that was not recorded (no input
+        requires grad, or made under ``no_grad()``), and once ``backward()`` released it."""
+        return self._prev
+
+    @property
+    def retains_grad(self) -> bool:
+        """Whether ``retain_grad()`` was called, so that this non-leaf keeps ``.grad``."""
+        return self._retains_grad
+
     def __len__(self) -> int:
         if self.data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")

@@ -141,3 +141,18 @@ def test_packages_depend_one_way(package, never):
                    for path in (ROOT / package).rglob("*.py")
                    for target in _imports(path, lazy=True) if target.split(".")[0] in never)
     assert not wrong, wrong
+
+
+def test_viz_reads_no_private_attribute_of_what_it_draws():
+    """viz reads layers through ``Module.record_activations`` and tensors through ``parents``,
+    ``op`` and ``retains_grad``; the only private names it reads are a Value's ``_prev`` and
+    ``_op`` (micrograd's names, which ``autograd_lite.graph`` walks too), in viz/graph.py."""
+    allowed = {("graph.py", "_prev"), ("graph.py", "_op")}
+    found = set()
+    for path in (ROOT / "viz").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") \
+                    and not node.attr.startswith("__") \
+                    and getattr(node.value, "id", None) not in ("self", "cls"):
+                found.add((path.name, node.attr))
+    assert found <= allowed, sorted(found - allowed)

@@ -131,6 +131,20 @@ def test_retain_grad_keeps_the_grad_of_intermediate_tensors():
     np.testing.assert_allclose(x.grad, 3 * hidden.grad)
 
 
+def test_parents_op_and_retains_grad_describe_the_recorded_graph():
+    x, w = leaf([1.0, 2.0]), Tensor(np.array([3.0, 4.0]))  # w needs no gradient
+    product = x * w
+    assert product.parents == (x, w) and product.op == "mul"
+    assert x.parents == () and x.op == ""
+    assert not product.retains_grad and product.retain_grad().retains_grad
+    with al.no_grad():
+        assert (x * w).parents == ()  # nothing recorded
+    (product * 2).sum().backward()
+    assert product.parents == ()  # released by backward()
+    with pytest.raises(AttributeError):
+        product.parents = (x,)  # read-only: the graph is the engine's
+
+
 def test_retained_grad_adds_up_over_backward_calls():
     x = leaf([1.0, 2.0])
     hidden = (x * 3).retain_grad()

@@ -5,11 +5,16 @@ summary of data and gradient) and one small oval per operation, with an arrow fr
 the operation to the operation and from the operation to its result, as in micrograd's drawing.
 
 ``draw_graph(loss, backward=True)`` shows every gradient, the root's ∂z/∂z = 1 included: it
-runs a backward pass of its own that keeps every node's gradient and the graph, draws, and then
-puts every ``.grad`` back as it found it. Without it a drawing shows the gradients the nodes
-hold: a ``Tensor``'s intermediate nodes hold none unless ``retain_grad()`` was called on them
-before ``backward()``, and ``backward()`` releases the graph it went through unless
+runs a backward pass of its own that keeps the graph (for a Tensor, ``al.gradients`` of the
+root with respect to every node, which changes no ``.grad``; for a Value, ``backward()``, after
+which every ``.grad`` is put back as it was). Without it a drawing shows the gradients the
+nodes hold: a ``Tensor``'s intermediate nodes hold none unless ``retain_grad()`` was called on
+them before ``backward()``, and ``backward()`` releases the graph it went through unless
 ``retain_graph=True``, after which the graph cannot be drawn at all.
+
+The graph is read through the nodes' public accessors: a Tensor's ``parents``, ``op`` and
+``retains_grad``; a Value's ``_prev`` and ``_op`` (micrograd's names, which
+``autograd_lite.graph`` walks for both engines).
 
 The DOT text is deterministic: nodes are numbered by their position in
 ``topological_order(root)`` (n0 is an input, the last one is ``root``), never by ``id()``.
@@ -19,11 +24,12 @@ from __future__ import annotations
 
 import warnings
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import graphviz
 import numpy
 
-from autograd_lite import backend
+from autograd_lite import backend, gradients
 from autograd_lite.graph import topological_order
 from autograd_lite.tensor import Tensor
 from autograd_lite.value import Value
@@ -35,6 +41,19 @@ from .options import current
 
 class LargeGraphWarning(UserWarning):
     """The graph is large enough that Graphviz will be slow to lay it out."""
+
+
+@dataclass
+class _Graph:
+    """What a drawing shows: the root, every node in topological order, the parameters' names
+    (id → 'layers.0.weight') and, after ``draw_graph``'s own backward pass over a Tensor graph,
+    every node's gradient (id → ∂root/∂node); without that pass (None), each tensor's ``.grad``.
+    """
+
+    root: Value | Tensor
+    order: list
+    names: dict
+    own_gradients: dict | None = None
 
 
 def draw_graph(root, rankdir: str = "LR", *, backward: bool = False, model=None,
@@ -88,56 +107,62 @@ def draw_graph(root, rankdir: str = "LR", *, backward: bool = False, model=None,
             "scalar Values (one node per array), or use viz.draw_network for a Sequential.",
             LargeGraphWarning, stacklevel=2,
         )
-    names = _parameter_names(model)
+    graph = _Graph(root, order, _parameter_names(model))
     if not backward:
-        return _digraph(root, order, rankdir, opts, names, clusters, max_elements, title)
-    with _own_backward_pass(root, order):
-        return _digraph(root, order, rankdir, opts, names, clusters, max_elements, title)
+        return _digraph(graph, rankdir, opts, clusters, max_elements, title)
+    if isinstance(root, Tensor):
+        graph.own_gradients = _tensor_gradients(root, order)
+        return _digraph(graph, rankdir, opts, clusters, max_elements, title)
+    with _value_backward_pass(root, order):
+        return _digraph(graph, rankdir, opts, clusters, max_elements, title)
+
+
+def _parents(node) -> tuple:
+    return node.parents if isinstance(node, Tensor) else node._prev
+
+
+def _op_name(node) -> str:
+    return node.op if isinstance(node, Tensor) else node._op
 
 
 def _check_not_released(order) -> None:
     """Refuse a graph whose links ``backward()`` released: made by an op, needing a gradient,
     but with no parents any more. Drawn, it would look like an input."""
     for node in order:
-        if isinstance(node, Tensor) and node._op and node.requires_grad and not node._prev:
+        if isinstance(node, Tensor) and node.op and node.requires_grad and not node.parents:
             raise RuntimeError(
-                f"this graph was released by backward() (a tensor made by {node._op!r} no "
+                f"this graph was released by backward() (a tensor made by {node.op!r} no "
                 "longer knows its inputs), so it cannot be drawn. Draw it before backward(): "
                 "viz.draw_graph(loss, backward=True) runs a backward pass of its own and shows "
                 "every gradient; or call loss.backward(retain_graph=True).")
 
 
+def _tensor_gradients(root: Tensor, order) -> dict:
+    """id(node) → ∂root/∂node for every tensor of the graph that requires grad, the root's 1
+    included: one backward pass that keeps the graph and reads or changes no ``.grad``."""
+    if not root.requires_grad:
+        raise RuntimeError("draw_graph(backward=True): nothing in this graph requires a "
+                           "gradient (no input has requires_grad=True)")
+    if root.size != 1:
+        raise ValueError(f"draw_graph(backward=True) differentiates one number (a loss); "
+                         f"this root has shape {root.shape}: reduce it first (.sum())")
+    nodes = [node for node in order if node.requires_grad]
+    found = gradients(root, nodes, retain_graph=True, allow_unused=True)
+    return {id(node): grad for node, grad in zip(nodes, found) if grad is not None}
+
+
 @contextmanager
-def _own_backward_pass(root, order):
-    """∂root/∂node on every node while the drawing is made; every ``.grad`` restored after."""
-    if isinstance(root, Tensor):
-        if not root.requires_grad:
-            raise RuntimeError("draw_graph(backward=True): nothing in this graph requires a "
-                               "gradient (no input has requires_grad=True)")
-        if root.size != 1:
-            raise ValueError(f"draw_graph(backward=True) differentiates one number (a loss); "
-                             f"this root has shape {root.shape}: reduce it first (.sum())")
-        saved = [(node, node.grad, node._retains_grad) for node in order]
-        try:
-            for node in order:
-                node.grad = None
-                if node._prev and node.requires_grad:
-                    node.retain_grad()
-            root.backward(retain_graph=True)
-            yield
-        finally:
-            for node, grad, retains in saved:
-                node.grad, node._retains_grad = grad, retains
-    else:
-        saved = [(node, node.grad, node.has_grad) for node in order]
-        try:
-            for node in order:
-                node.grad = 0.0  # leaves accumulate: start them from 0
-            root.backward()
-            yield
-        finally:
-            for node, grad, has_grad in saved:
-                node.grad, node.has_grad = grad, has_grad
+def _value_backward_pass(root: Value, order):
+    """∂root/∂node on every Value while the drawing is made; every ``.grad`` restored after."""
+    saved = [(node, node.grad, node.has_grad) for node in order]
+    try:
+        for node in order:
+            node.grad = 0.0  # leaves accumulate: start them from 0
+        root.backward()
+        yield
+    finally:
+        for node, grad, has_grad in saved:
+            node.grad, node.has_grad = grad, has_grad
 
 
 def _parameter_names(model) -> dict:
@@ -150,12 +175,10 @@ def _parameter_names(model) -> dict:
     return {id(parameter): name for name, parameter in model.named_parameters()}
 
 
-def _digraph(root, order, rankdir, opts, names, clusters, max_elements, title) -> Drawing:
+def _digraph(graph: _Graph, rankdir, opts, clusters, max_elements, title) -> Drawing:
+    root, order = graph.root, graph.order
     position = {id(node): i for i, node in enumerate(order)}
-    # A Tensor graph keeps no gradient on its intermediate nodes (unless retain_grad()): one
-    # that is missing after a backward pass was not kept, before one it is not yet computed.
-    backward_ran = any(isinstance(node, Tensor) and not node._prev and node.grad is not None
-                       for node in order)
+    tensor_grads = _tensor_grads(graph)
     size = opts.font_size
     dot = graphviz.Digraph(
         "computation_graph",
@@ -177,16 +200,16 @@ def _digraph(root, order, rankdir, opts, names, clusters, max_elements, title) -
     for i, node in enumerate(order):
         name = f"n{i}"
         fill = _fill(node, node is root, opts)
-        label = node.label or names.get(id(node), "")
-        table = _value_table(node, label, opts, max_elements, fill, backward_ran)
+        label = node.label or graph.names.get(id(node), "")
+        table = _value_table(node, label, opts, max_elements, fill, tensor_grads)
         box = boxes[groups.get(i)]
         box.node(name, label=f"<{table}>")
-        if node._prev:
+        if _parents(node):
             op = f"n{i}op"
-            box.node(op, label=f"<{_op_table(node._op, opts)}>", shape="ellipse",
+            box.node(op, label=f"<{_op_table(_op_name(node), opts)}>", shape="ellipse",
                      style="filled", fillcolor="#f1f3f5", color=opts.border, margin="0.04,0.02",
                      height="0.3", width="0.3", fontsize=f"{size - 2:g}")
-            for parent in node._prev:
+            for parent in _parents(node):
                 dot.edge(f"n{position[id(parent)]}", op)
             dot.edge(op, name)
     for number in range(len(clusters or ())):
@@ -206,7 +229,7 @@ def _stack_clusters(dot, order, groups) -> None:
             last[groups[i]] = i
     for i, node in enumerate(order):
         number = groups.get(i)
-        if number is not None and not node._prev and number - 1 in last:
+        if number is not None and not _parents(node) and number - 1 in last:
             dot.edge(f"n{last[number - 1]}", f"n{i}", style="invis")
 
 
@@ -225,7 +248,7 @@ def _cluster_of(clusters, position) -> dict:
 def _fill(node, is_root: bool, opts) -> str:
     if is_root:
         return opts.output_fill
-    if not node._prev:
+    if not _parents(node):
         trainable = isinstance(node, Tensor) and node.requires_grad
         return "#fff9db" if trainable else opts.input_fill
     return "white"
@@ -236,7 +259,7 @@ def _op_table(op: str, opts) -> str:
 
 
 def _value_table(node, label: str, opts, max_elements: int, fill: str,
-                 backward_ran: bool) -> str:
+                 tensor_grads: _TensorGrads) -> str:
     if isinstance(node, Value):
         head = [labels.literal(label)] if label else []
         data_lines = [labels.literal(labels.fmt(node.data, opts.digits))]
@@ -248,7 +271,7 @@ def _value_table(node, label: str, opts, max_elements: int, fill: str,
         head.append(labels.literal(_shape_text(node)))
         data_lines = [labels.literal(line)
                       for line in summarize(node.numpy(), opts.digits, max_elements)]
-        grad_lines, grad_note = _tensor_grad(node, opts, max_elements, backward_ran)
+        grad_lines, grad_note = _tensor_grad(node, opts, max_elements, tensor_grads)
     size = opts.font_size
     muted = lambda text: labels.graphviz(text, size=size - 3, color=opts.muted)  # noqa: E731
     head_cell = ""
@@ -290,14 +313,32 @@ def _shape_text(tensor: Tensor) -> str:
     return f"{tuple(tensor.shape)} {tensor.dtype}"
 
 
-def _tensor_grad(tensor: Tensor, opts, max_elements: int, backward_ran: bool):
+@dataclass(frozen=True)
+class _TensorGrads:
+    """Where a drawing takes the tensors' gradients from: ``own`` (id → gradient) after
+    ``draw_graph``'s own backward pass, else each tensor's ``.grad``; ``backward_ran``: a
+    backward pass has filled the leaves' ``.grad``, so a missing intermediate gradient was not
+    kept (``retain_grad()``) rather than not yet computed."""
+
+    own: dict | None
+    backward_ran: bool
+
+
+def _tensor_grads(graph: _Graph) -> _TensorGrads:
+    backward_ran = any(isinstance(node, Tensor) and not node.parents and node.grad is not None
+                       for node in graph.order)
+    return _TensorGrads(graph.own_gradients, backward_ran)
+
+
+def _tensor_grad(tensor: Tensor, opts, max_elements: int, grads: _TensorGrads):
     """The lines of a tensor's gradient, or (None, why it is missing)."""
-    if tensor.grad is not None:
-        grad = backend.to_device(tensor.grad, "cpu")
+    grad = tensor.grad if grads.own is None else grads.own.get(id(tensor))
+    if grad is not None:
+        grad = backend.to_device(grad, "cpu")
         return [labels.literal(line) for line in summarize(grad, opts.digits, max_elements)], ""
     if not tensor.requires_grad:
         return None, "none (constant)"
-    if backward_ran and tensor._prev and not tensor._retains_grad:
+    if grads.own is None and grads.backward_ran and tensor.parents and not tensor.retains_grad:
         return None, "not kept: draw with backward=True"
     return None, "not yet computed"
 
