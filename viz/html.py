@@ -11,6 +11,7 @@ from __future__ import annotations
 import html as _html
 import json
 import re
+import tempfile
 from pathlib import Path
 
 from . import labels, render
@@ -135,14 +136,8 @@ def save_html(steps, path, *, title: str | None = None, delay_ms: int = 1200) ->
         title: the page's heading (default: the network and what z is).
         delay_ms: the time each frame stays on screen while playing.
     """
-    import tempfile
-
     path = Path(path)
-    count = len(steps)
-    with tempfile.TemporaryDirectory(prefix="viz-html-") as folder:
-        paths = [Path(folder) / f"frame{i:04d}.svg" for i in range(count)]
-        render.render_many([steps.frame(i).source for i in range(count)], paths, "svg")
-        svgs = [_inline_svg(p.read_text(encoding="utf-8")) for p in paths]
+    svgs = _frames_as_svg(steps)
     digits = steps.options.digits
     if title is None:
         from .network import plain_title
@@ -155,17 +150,34 @@ def save_html(steps, path, *, title: str | None = None, delay_ms: int = 1200) ->
     items = "\n".join(
         f'<li class="{step.phase}" data-step="{step.number}">{labels.html(step.equation(digits))}'
         "</li>" for step in steps)
-    page = f"""<!DOCTYPE html>
+    page = _PAGE.format(title=_html.escape(title), style=_STYLE, count=len(steps),
+                        first_caption=captions[0] if captions else "", frames=frames,
+                        items=items, captions=_json_for_html(captions), delay=int(delay_ms),
+                        script=_SCRIPT)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def _frames_as_svg(steps) -> list:
+    """Every frame of ``steps`` as SVG text to inline, rendered in one ``dot`` run."""
+    with tempfile.TemporaryDirectory(prefix="viz-html-") as folder:
+        paths = [Path(folder) / f"frame{i:04d}.svg" for i in range(len(steps))]
+        render.render_many([steps.frame(i).source for i in range(len(steps))], paths, "svg")
+        return [_inline_svg(p.read_text(encoding="utf-8")) for p in paths]
+
+
+# The page; its parts are filled in by save_html (str.format: no other braces in it).
+_PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_html.escape(title)}</title>
-<style>{_STYLE}</style>
+<title>{title}</title>
+<style>{style}</style>
 </head>
 <body data-frame="1" data-frames="{count}" data-playing="false">
 <header>
-<h1>{_html.escape(title)}</h1>
+<h1>{title}</h1>
 <div class="controls">
 <button id="first" title="first step (Home)">&#x00AB; First</button>
 <button id="prev" title="previous step (&#x2190;)">&#x25C0; Previous</button>
@@ -175,7 +187,7 @@ def save_html(steps, path, *, title: str | None = None, delay_ms: int = 1200) ->
 <input id="slider" type="range" min="1" max="{count}" value="1" aria-label="step">
 <span id="counter">Step 1 of {count}</span>
 </div>
-<p id="formula">{captions[0] if captions else ""}</p>
+<p id="formula">{first_caption}</p>
 <p class="hint">Keys: &#x2190; &#x2192; step, Home / End, space plays. Yellow: the value this
 step computes; pale yellow: the values its formula uses.</p>
 </header>
@@ -187,13 +199,11 @@ step computes; pale yellow: the values its formula uses.</p>
 {items}
 </ol>
 </div>
-<script type="application/json" id="captions">{_json_for_html(captions)}</script>
-<script>const DELAY = {int(delay_ms)};{_SCRIPT}</script>
+<script type="application/json" id="captions">{captions}</script>
+<script>const DELAY = {delay};{script}</script>
 </body>
 </html>
 """
-    path.write_text(page, encoding="utf-8")
-    return path
 
 
 def _json_for_html(value) -> str:

@@ -39,6 +39,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy
+
 BAR = "\u0304"  # combining macron: the bar in plain text (h̄)
 
 
@@ -271,6 +273,20 @@ def fmt_factor(x, digits: int = 4) -> str:
     """``fmt(x)`` in parentheses when negative, for a factor in a product: 0.5·(-1.0000)."""
     text = fmt(x, digits)
     return f"({text})" if text.startswith("-") else text
+
+
+def short_values(y, limit: int | None = None) -> str:
+    """A target y as it appears in a title or a formula: '1', '0.5', '[0, 1, 0]'; with
+    ``limit``, at most that many numbers, then '…'. What is not numbers is shown as it is."""
+    try:
+        values = numpy.asarray(y, dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return str(y)
+    if values.size == 1:
+        return f"{values[0]:g}"
+    shown = values if limit is None else values[:limit]
+    more = ", …" if limit is not None and values.size > limit else ""
+    return "[" + ", ".join(f"{v:g}" for v in shown) + more + "]"
 
 
 # ---- width of a line, for frames that must all have the same size ---------------------------

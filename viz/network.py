@@ -126,7 +126,8 @@ def title_lines(trace: NetworkTrace, opts: Options, title: str | None = None,
         second = f"z = the output, {value}; ∂z/∂· is its derivative"
     else:
         out = output[0] if len(output) == 1 else "output"
-        second = (f"L = {labels.quote(trace.loss_name)}({out}, y = {_short(trace.y)}) = "
+        y = labels.short_values(trace.y, limit=4)
+        second = (f"L = {labels.quote(trace.loss_name)}({out}, y = {y}) = "
                   f"{value}; ∂L/∂· is the derivative of this loss (the lecture's ∂z/∂· with z "
                   "the loss)")
     return [labels.literal(first) if title is not None else first, second]
@@ -135,14 +136,6 @@ def title_lines(trace: NetworkTrace, opts: Options, title: str | None = None,
 def plain_title(trace: NetworkTrace) -> str:
     return f"network {'-'.join(str(n) for n in trace.sizes)}, z = " + (
         "the output" if trace.symbol == "z" else f"the loss {trace.loss_name}")
-
-
-def _short(y) -> str:
-    array = numpy.asarray(y).reshape(-1)
-    if array.size == 1:
-        value = array[0]
-        return f"{value:g}" if isinstance(value, (float, numpy.floating)) else str(value)
-    return "[" + ", ".join(f"{v:g}" for v in array[:4]) + (", …]" if array.size > 4 else "]")
 
 
 # ---- the digraph ------------------------------------------------------------------------------

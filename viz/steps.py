@@ -94,12 +94,14 @@ class _Builder:
         self.digits = digits
         self.acts = activation_symbols(trace)
         self.steps: list = []
-        self.d = f"∂{trace.symbol}/∂"  # '∂z/∂' or '∂L/∂'
+        self.partial = f"∂{trace.symbol}/∂"  # '∂z/∂' or '∂L/∂'
 
-    def n(self, x) -> str:
+    def number(self, x) -> str:
+        """A number as the formulas show it: '0.5000', '-1.0176'."""
         return labels.fmt(x, self.digits)
 
-    def f(self, x) -> str:
+    def factor(self, x) -> str:
+        """A number as a factor of a product: negative ones in parentheses, '(-0.7300)'."""
         return labels.fmt_factor(x, self.digits)
 
     def add(self, phase, layer, target, symbol, formula, numbers, operands=(), note=""):
@@ -118,12 +120,13 @@ class _Builder:
                 terms = [(names.neuron(layer - 1, k), names.weight(layer - 1, k, m))
                          for k in sources]
                 symbolic = [f"{i}·{w}" for i, w in terms]
-                numeric = [f"{self.f(inputs[k])}·{self.f(t.weight[m, k])}" for k in sources]
+                numeric = [f"{self.factor(inputs[k])}·{self.factor(t.weight[m, k])}"
+                           for k in sources]
                 operands = [("post", layer - 1, k) for k in sources]
                 operands += [("w", layer - 1, k, m) for k in sources]
                 if t.has_bias:
                     symbolic.append(names.bias(layer, m))
-                    numeric.append(self.f(t.bias[m]))
+                    numeric.append(self.factor(t.bias[m]))
                     operands.append(("bias", layer, m))
                 if len(terms) > 4:
                     symbolic = ["Σ_i i·W_{i,j}"] + (["β_j"] if t.has_bias else [])
@@ -140,18 +143,18 @@ class _Builder:
                     if t.units <= 4:
                         formula = f"e^{bars[m]} / (" + " + ".join(f"e^{b}" for b in bars) + ")"
                     operands = [("pre", layer, k) for k in range(t.units)]
-                    numbers = f"softmax({self.n(t.pre[m])}, …)"
+                    numbers = f"softmax({self.number(t.pre[m])}, …)"
                 else:
                     formula = f"{s}({names.bar(layer, m)})"
                     operands = [("pre", layer, m)]
-                    numbers = f"{s}({self.n(t.pre[m])})"
+                    numbers = f"{s}({self.number(t.pre[m])})"
                 self.add("forward", layer, ("post", layer, m), name, formula, numbers,
                          operands)
         if trace.symbol == "L":
             last = len(names.neurons) - 1
             outputs = ", ".join(names.neurons[last])
-            values = ", ".join(self.n(v) for v in trace.values(last))
-            y = _short(trace.y)
+            values = ", ".join(self.number(v) for v in trace.values(last))
+            y = labels.short_values(trace.y)
             loss = labels.quote(trace.loss_name)
             self.add("forward", last + 1, ("loss",), "L", f"{loss}({outputs}, y)",
                      f"{loss}({values}, {y})",
@@ -193,16 +196,16 @@ class _Builder:
         operands = [("post", last, k), ("gloss",)]
         if loss in ("binary_crossentropy", "bce") and n_out == 1 and y is not None:
             formula = f"(1 − y)/(1 − {name}) − y/{name}"
-            numbers = f"(1 − {y[0]:g})/(1 − {self.n(z[0])}) − {y[0]:g}/{self.n(z[0])}"
+            numbers = f"(1 − {y[0]:g})/(1 − {self.number(z[0])}) − {y[0]:g}/{self.number(z[0])}"
         elif loss in ("mse", "mean_squared_error") and y is not None and len(y) == n_out:
             div = f"/{n_out}" if n_out > 1 else ""
             formula = f"2({name} − y_{k + 1}){div}" if n_out > 1 else f"2({name} − y)"
-            numbers = f"2({self.n(z[k])} − {y[k]:g}){div}"
+            numbers = f"2({self.number(z[k])} − {y[k]:g}){div}"
         elif loss in ("categorical_crossentropy", "sparse_categorical_crossentropy") and \
                 _one_hot(y, n_out, loss) is not None:
             target = _one_hot(y, n_out, loss)
             formula = f"−y_{{{k + 1}}}/{name}"
-            numbers = f"−{target[k]:g}/{self.n(z[k])}"
+            numbers = f"−{target[k]:g}/{self.number(z[k])}"
         else:
             formula, numbers = "given by the loss's own backward step", ""
         self.add("backward", last, key, f"∂L/∂{name}", formula, numbers, operands)
@@ -211,67 +214,70 @@ class _Builder:
         """∂z/∂i = Σ_j ∂z/∂j̄ · W_{i,j} over the neurons j of the next layer."""
         trace, names = self.trace, self.names
         nxt = trace.layers[layer]  # the layer after ``layer``
-        d = self.d
+        partial = self.partial
         targets = range(nxt.units)
-        symbolic = [f"{d}{names.bar(layer + 1, m)}·{names.weight(layer, k, m)}"
+        symbolic = [f"{partial}{names.bar(layer + 1, m)}·{names.weight(layer, k, m)}"
                     for m in targets]
-        numeric = [f"{self.f(nxt.grad_pre[m])}·{self.f(nxt.weight[m, k])}" for m in targets]
+        numeric = [f"{self.factor(nxt.grad_pre[m])}·{self.factor(nxt.weight[m, k])}"
+                   for m in targets]
         if len(symbolic) > 4:
-            symbolic = [f"Σ_j {d}~j·W_{{i,j}}"]
+            symbolic = [f"Σ_j {partial}~j·W_{{i,j}}"]
             numeric = numeric[:3] + [f"… ({nxt.units} products)"]
         operands = [("gpre", layer + 1, m) for m in targets]
         operands += [("w", layer, k, m) for m in targets]
         note = ("not needed for the gradient, shown for completeness: δ_0 = W_0ᵀ δ̄_1"
                 if layer == 0 else "")
-        self.add("backward", layer, ("gpost", layer, k), f"{d}{names.neuron(layer, k)}",
+        self.add("backward", layer, ("gpost", layer, k), f"{partial}{names.neuron(layer, k)}",
                  " + ".join(symbolic), " + ".join(numeric), operands, note)
 
     def _pre_grad(self, layer, k):
         """∂z/∂j̄ = ∂z/∂j · s′(j̄)."""
         trace, names = self.trace, self.names
         t = trace.layers[layer - 1]
-        d = self.d
+        partial = self.partial
         name, bar = names.neuron(layer, k), names.bar(layer, k)
         s = self.acts[layer - 1]
         operands = [("gpost", layer, k), ("pre", layer, k)]
         if t.activation == "softmax":
-            formula = f"{name}·({d}{name} − Σ_k k·{d}k)"
+            formula = f"{name}·({partial}{name} − Σ_k k·{partial}k)"
             weighted = float((t.post * t.grad_post).sum())
-            numbers = f"{self.f(t.post[k])}·({self.n(t.grad_post[k])} − {self.f(weighted)})"
+            numbers = (f"{self.factor(t.post[k])}·({self.number(t.grad_post[k])} − "
+                       f"{self.factor(weighted)})")
             note = "softmax mixes its inputs: its Jacobian is diag(s) − s sᵀ"
             operands += [("post", layer, j) for j in range(t.units)]
             operands += [("gpost", layer, j) for j in range(t.units) if j != k]
         else:
-            formula = f"{d}{name} · {s}′({bar})"
+            formula = f"{partial}{name} · {s}′({bar})"
             slope = _slope(t.activation, t.pre[k], t.post[k], name, bar)
             if slope is None:
                 numbers, note = "", ""
             else:
                 expression, number = slope
-                numbers = f"{self.f(t.grad_post[k])} · {self.f(number)}"
+                numbers = f"{self.factor(t.grad_post[k])} · {self.factor(number)}"
                 note = f"for {labels.quote(t.activation)}, {s}′({bar}) = {expression}"
-                if expression != self.n(number):
-                    note += f" = {self.n(number)}"
+                if expression != self.number(number):
+                    note += f" = {self.number(number)}"
                 if t.activation in ("sigmoid", "tanh"):
                     operands.append(("post", layer, k))
-        self.add("backward", layer, ("gpre", layer, k), f"{d}{bar}", formula, numbers,
+        self.add("backward", layer, ("gpre", layer, k), f"{partial}{bar}", formula, numbers,
                  operands, note)
 
     def _param_grads(self, layer, m):
         """∂z/∂β_j = ∂z/∂j̄ · 1 and ∂z/∂W_{i,j} = ∂z/∂j̄ · i for the inputs i of j."""
         trace, names = self.trace, self.names
         t = trace.layers[layer - 1]
-        d = self.d
+        partial = self.partial
         bar = names.bar(layer, m)
         if t.has_bias:
-            self.add("backward", layer, ("gbias", layer, m), f"{d}{names.bias(layer, m)}",
-                     f"{d}{bar} · 1", f"{self.f(t.grad_pre[m])} · 1", [("gpre", layer, m)])
+            self.add("backward", layer, ("gbias", layer, m), f"{partial}{names.bias(layer, m)}",
+                     f"{partial}{bar} · 1", f"{self.factor(t.grad_pre[m])} · 1",
+                     [("gpre", layer, m)])
         inputs = trace.values(layer - 1)
         for k in range(len(names.neurons[layer - 1])):
             source = names.neuron(layer - 1, k)
             self.add("backward", layer, ("gw", layer - 1, k, m),
-                     f"{d}{names.weight(layer - 1, k, m)}", f"{d}{bar} · {source}",
-                     f"{self.f(t.grad_pre[m])} · {self.f(inputs[k])}",
+                     f"{partial}{names.weight(layer - 1, k, m)}", f"{partial}{bar} · {source}",
+                     f"{self.factor(t.grad_pre[m])} · {self.factor(inputs[k])}",
                      [("gpre", layer, m), ("post", layer - 1, k)])
 
 
@@ -321,15 +327,6 @@ def _as_float_list(y):
         return [float(v) for v in numpy.asarray(y, dtype=float).reshape(-1)]
     except (TypeError, ValueError):
         return None
-
-
-def _short(y) -> str:
-    values = _as_float_list(y)
-    if values is None:
-        return str(y)
-    if len(values) == 1:
-        return f"{values[0]:g}"
-    return "[" + ", ".join(f"{v:g}" for v in values) + "]"
 
 
 # ---- frames -----------------------------------------------------------------------------------
