@@ -156,3 +156,18 @@ def test_viz_reads_no_private_attribute_of_what_it_draws():
                     and getattr(node.value, "id", None) not in ("self", "cls"):
                 found.add((path.name, node.attr))
     assert found <= allowed, sorted(found - allowed)
+
+
+def test_the_readmes_layout_names_every_module_and_folder():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout"):]
+    layout = layout[:layout.index("\n## ", 3)] if "\n## " in layout[3:] else layout
+    rows = {package: layout[layout.index(f"| `{package}/`"):] for package in PACKAGES}
+    for package, following in zip(PACKAGES, (*PACKAGES[1:], "examples")):
+        rows[package] = rows[package][:rows[package].index(f"| `{following}/`")]
+    missing = [f"{package}/{path.relative_to(ROOT / package)}"
+               for package in PACKAGES for path in (ROOT / package).rglob("*.py")
+               if path.name != "__init__.py" and f"`{path.name}`" not in rows[package]]
+    folders = ["autograd_lite", "nn", "viz", "examples", "tests", "benchmarks", "docs", ".ci"]
+    missing += [f"{folder}/" for folder in folders if f"| `{folder}/`" not in layout]
+    assert not missing, f"README's Layout does not mention {missing}"
