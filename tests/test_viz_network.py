@@ -207,6 +207,15 @@ def test_the_model_is_left_as_it_was():
     assert model.layers[0].weight.grad is None
 
 
+def test_tracing_leaves_nothing_on_the_layers():
+    model, x = lecture_network()
+    before = [set(vars(layer)) for layer in model.layers]
+    trace_network(model, x)
+    draw_network(model, x, y=1, loss="binary_crossentropy")
+    assert [set(vars(layer)) for layer in model.layers] == before
+    assert all(not layer._activation_records for layer in model.layers)
+
+
 def test_errors_say_what_is_wrong():
     model, x = lecture_network()
     with pytest.raises(ValueError, match="one example"):
