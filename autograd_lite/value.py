@@ -102,7 +102,7 @@ class Value:
             )
         a, b = self.data, float(exponent)
         _check_real_power(a, b)
-        return _result(a ** b, f"**{_short(exponent)}", self, _power_derivative(a, b))
+        return _result(a ** b, f"**{_short(exponent)}", left=self, d_left=_power_derivative(a, b))
 
     def __rpow__(self, base):
         """base ** self for a plain number ``base``."""
@@ -134,12 +134,12 @@ class Value:
     def relu(self):
         """max(0, x); derivative 1 for x > 0, else 0."""
         x = self.data
-        return _result(x if x > 0 else 0.0, "ReLU", self, 1.0 if x > 0 else 0.0)
+        return _result(x if x > 0 else 0.0, "ReLU", left=self, d_left=1.0 if x > 0 else 0.0)
 
     def tanh(self):
         """tanh(x); derivative 1 - tanh(x)^2."""
         t = math.tanh(self.data)
-        return _result(t, "tanh", self, 1.0 - t * t)
+        return _result(t, "tanh", left=self, d_left=1.0 - t * t)
 
     def sigmoid(self):
         """s(x) = 1 / (1 + e^-x); derivative s(x)·(1 - s(x))."""
@@ -149,19 +149,19 @@ class Value:
         else:
             e = math.exp(x)
             s = e / (1.0 + e)
-        return _result(s, "sigmoid", self, s * (1.0 - s))
+        return _result(s, "sigmoid", left=self, d_left=s * (1.0 - s))
 
     def exp(self):
         """e^x; derivative e^x."""
         e = math.exp(self.data)
-        return _result(e, "exp", self, e)
+        return _result(e, "exp", left=self, d_left=e)
 
     def log(self):
         """ln(x) for x > 0; derivative 1/x."""
         x = self.data
         if x <= 0:
             raise ValueError(f"log is defined for positive numbers only, got {x}")
-        return _result(math.log(x), "log", self, 1.0 / x)
+        return _result(math.log(x), "log", left=self, d_left=1.0 / x)
 
     # ---- backward pass -------------------------------------------------------------------------
 
@@ -233,7 +233,7 @@ def weighted_sum(weights, inputs, bias=0.0) -> Value:
     total = bias.data
     for w, x in zip(weights, inputs):
         total += w.data * x.data
-    out = _result(total, "Σw·x+β", bias, 1.0, kind=WeightedSum)  # ∂j̄/∂β = 1
+    out = _result(total, "Σw·x+β", left=bias, d_left=1.0, kind=WeightedSum)  # ∂j̄/∂β = 1
     out._weights = weights
     out._inputs = inputs
     return out
@@ -276,9 +276,11 @@ def _backward_order(root: Value) -> list:
     return order
 
 
-def _result(data: float, op: str, left: Value, d_left: float,
+def _result(data: float, op: str, *, left: Value, d_left: float,
             right: Value | None = None, d_right: float = 0.0, kind: type = Value) -> Value:
-    """The output of an op: its value, its name, and each parent with ∂output/∂parent."""
+    """The output of an op: its value ``data``, its name ``op``, and each parent with
+    ∂output/∂parent (``d_left`` for ``left``, ``d_right`` for ``right``). The parents are named
+    at every call, so that a reader sees which derivative goes with which input."""
     out = _new_value(kind)
     out.data = data
     out.grad = 0.0
@@ -344,4 +346,4 @@ def _power_with_value_exponent(base: Value, exponent: Value) -> Value:
             f"the gradient of {a} ** b with respect to the exponent b needs a positive base"
         )
     d_base = _power_derivative(a, b)
-    return _result(out, "**", base, d_base, exponent, d_exponent)
+    return _result(out, "**", left=base, d_left=d_base, right=exponent, d_right=d_exponent)
