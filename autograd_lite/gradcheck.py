@@ -44,53 +44,13 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, max_checks=2000, see
     """
     arrays = [_as_float64(x, position) for position, x in enumerate(inputs)]
     rng = numpy.random.default_rng(seed)
-    with no_grad():
-        first = _call(f, [Tensor(a) for a in arrays])
-    projection = None
-    if first.size != 1:
-        xp = backend.array_module(first.data)
-        projection = xp.asarray(rng.standard_normal(first.shape))
-
-    def objective(tensors):
-        out = _call(f, tensors)
-        return out.sum() if projection is None else (out * projection).sum()
-
-    leaves = [Tensor(a.copy(), requires_grad=True) for a in arrays]
-    z = objective(leaves)
-    if z.requires_grad:  # else z does not depend on the inputs: every gradient is 0
-        z.backward()
-
-    for position, (array, leaf) in enumerate(zip(arrays, leaves)):
-        reverse = leaf.grad if leaf.grad is not None else array * 0
-        flat = array.reshape(-1)  # a view: changing it changes the input f sees
-        flat_reverse = backend.to_device(reverse.reshape(-1), "cpu")
-        if flat.size > max_checks:
-            indices = rng.choice(flat.size, size=max_checks, replace=False)
-        else:
-            indices = range(flat.size)
-        worst = None
-        for i in indices:
-            original = flat[i].item()
-            with no_grad():
-                flat[i] = original + eps
-                plus = objective([Tensor(a) for a in arrays]).item()
-                flat[i] = original - eps
-                minus = objective([Tensor(a) for a in arrays]).item()
-            flat[i] = original
-            numeric = (plus - minus) / (2 * eps)
-            analytic = float(flat_reverse[i])
-            excess = abs(analytic - numeric) - (atol + rtol * abs(numeric))
-            if not excess <= 0 and (worst is None or not excess <= worst[0]):
-                worst = (excess, i, analytic, numeric)
+    objective = _scalar_objective(f, arrays, rng)
+    gradients = _reverse_mode_gradients(objective, arrays)
+    for position, (array, gradient) in enumerate(zip(arrays, gradients)):
+        indices = _indices_to_check(array.size, max_checks, rng)
+        worst = _worst_mismatch(objective, arrays, position, gradient, indices, eps, atol, rtol)
         if worst is not None:
-            _, i, analytic, numeric = worst
-            index = tuple(int(n) for n in numpy.unravel_index(i, array.shape))
-            raise GradcheckError(
-                f"gradcheck: input {position} (shape {array.shape}) at index {index}: "
-                f"reverse-mode gradient {analytic!r} != finite difference {numeric!r}, "
-                f"difference {abs(analytic - numeric):.3g} "
-                f"(allowed {atol} + {rtol}·|finite difference|)"
-            )
+            raise _mismatch_error(position, array, worst, atol, rtol)
     return True
 
 
@@ -121,6 +81,82 @@ def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, max_checks=2000,
 
     return gradcheck(first_derivatives, arrays, eps, atol, rtol, max_checks=max_checks,
                      seed=seed)
+
+
+def _scalar_objective(f, arrays, rng):
+    """z = the sum of f's output, or Σ out·v for a seeded random v when the output has more than
+    one element (a wrong Jacobian entry then changes z with probability one)."""
+    with no_grad():
+        first = _call(f, [Tensor(a) for a in arrays])
+    projection = None
+    if first.size != 1:
+        xp = backend.array_module(first.data)
+        projection = xp.asarray(rng.standard_normal(first.shape))
+
+    def objective(tensors):
+        out = _call(f, tensors)
+        return out.sum() if projection is None else (out * projection).sum()
+
+    return objective
+
+
+def _reverse_mode_gradients(objective, arrays):
+    """∂z/∂x for every input x, by one backward pass, each flattened and on the CPU."""
+    leaves = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+    z = objective(leaves)
+    if z.requires_grad:  # else z does not depend on the inputs: every gradient is 0
+        z.backward()
+    gradients = []
+    for array, leaf in zip(arrays, leaves):
+        reverse = leaf.grad if leaf.grad is not None else array * 0
+        gradients.append(backend.to_device(reverse.reshape(-1), "cpu"))
+    return gradients
+
+
+def _indices_to_check(size, max_checks, rng):
+    """Every flat index of an input, or a seeded random sample of ``max_checks`` of them."""
+    if size > max_checks:
+        return rng.choice(size, size=max_checks, replace=False)
+    return range(size)
+
+
+def _worst_mismatch(objective, arrays, position, reverse, indices, eps, atol, rtol):
+    """Among ``indices`` of input ``position``, the entry whose reverse-mode gradient misses its
+    central difference by the most beyond atol + rtol·|numeric|, as (excess, flat index,
+    reverse, numeric); None when every entry passes."""
+    flat = arrays[position].reshape(-1)  # a view: changing it changes the input f sees
+    worst = None
+    for i in indices:
+        numeric = _central_difference(objective, arrays, flat, i, eps)
+        analytic = float(reverse[i])
+        excess = abs(analytic - numeric) - (atol + rtol * abs(numeric))
+        if not excess <= 0 and (worst is None or not excess <= worst[0]):
+            worst = (excess, i, analytic, numeric)
+    return worst
+
+
+def _central_difference(objective, arrays, flat, i, eps):
+    """(z(x + ε·e_i) - z(x - ε·e_i)) / (2ε), where ``flat`` is a flat view of the input x; the
+    entry is restored afterwards."""
+    original = flat[i].item()
+    with no_grad():
+        flat[i] = original + eps
+        plus = objective([Tensor(a) for a in arrays]).item()
+        flat[i] = original - eps
+        minus = objective([Tensor(a) for a in arrays]).item()
+    flat[i] = original
+    return (plus - minus) / (2 * eps)
+
+
+def _mismatch_error(position, array, worst, atol, rtol):
+    _, i, analytic, numeric = worst
+    index = tuple(int(n) for n in numpy.unravel_index(i, array.shape))
+    return GradcheckError(
+        f"gradcheck: input {position} (shape {array.shape}) at index {index}: "
+        f"reverse-mode gradient {analytic!r} != finite difference {numeric!r}, "
+        f"difference {abs(analytic - numeric):.3g} "
+        f"(allowed {atol} + {rtol}·|finite difference|)"
+    )
 
 
 def _as_float64(x, position):
