@@ -215,66 +215,25 @@ def profile_misses(run, extra_env) -> None:
 
 
 def run_benchmark(args, argv, specs, missing, extra_env) -> Run:
+    """The steps of a run, in order: check and time at 1 thread, time W1 at the other thread
+    counts, measure memory (W5), judge the targets, profile the misses."""
     started = time.monotonic()
     workloads = tuple(w.strip() for w in args.workloads.split(",") if w.strip())
-
-    def chosen(workload):
-        return not workloads or workload in workloads or \
-            workload == "gpu_mlp" and "mlp" in workloads
-
     threads = tuple(int(n) for n in (args.threads or ("1" if args.quick else "1,2")).split(","))
-    if not chosen("mlp"):
+    if not _chosen("mlp", workloads):
         threads = (1,)  # only W1 runs with more threads
     run = Run(command=("python -m benchmarks " + shlex.join(argv)).strip(), quick=args.quick,
               machine=machine_info())
     done = {}  # case key -> (case, results), for the estimates of later cases
 
-    log(f"starting workers (1 thread): {', '.join(s.name for s in specs)}")
-    workers = start_workers(specs, 1, extra_env)
-    try:
-        run.engine_info = {name: w.request("info") for name, w in workers.items()}
-        log("checking that every engine computes the same loss and gradients")
-        run.checks = checks.run_checks(workers, _check_cases(workers, workloads))
-        failed = {(r.engine, r.workload): f"wrong result in the check ({r.detail})"
-                  for r in run.checks if not r.ok}
-        failed.update({(r.engine, "gpu_" + r.workload): failed[(r.engine, r.workload)]
-                       for r in run.checks if not r.ok and r.workload == "mlp"})
-        run.gpu_skipped = workers["lite"].request("gpu")["reason"] if "lite" in workers \
-            else "autograd_lite not run"
-        cases = [c for c in plan.timed_cases(args.quick, threads, gpu=run.gpu_skipped is None)
-                 if chosen(c.workload)]
-        if run.gpu_skipped is None:
-            for name, worker in workers.items():
-                if "gpu_mlp" in worker.spec.workloads:
-                    reason = worker.request("gpu")["reason"]
-                    if reason:
-                        failed[(name, "gpu_mlp")] = f"no GPU for it ({reason})"
-        time_cases(run, [c for c in cases if c.threads == 1], workers, failed, done)
-    finally:
-        close_all(workers)
-
+    cases, failed = _check_and_time_at_one_thread(run, args.quick, workloads, threads, specs,
+                                                  extra_env, done)
     for n in threads:
-        if n == 1:
-            continue
-        mlp_specs = [s for s in specs if "mlp" in s.workloads]
-        log(f"starting workers ({n} threads): {', '.join(s.name for s in mlp_specs)}")
-        workers = start_workers(mlp_specs, n, extra_env)
-        try:
-            for name, worker in workers.items():  # record the thread pools at n threads too
-                info = worker.request("info")
-                run.engine_info.setdefault(name, {}).setdefault("at_other_thread_counts", {})[
-                    str(n)] = {"threadpools": info.get("threadpools"),
-                               "setup": info.get("setup")}
-            time_cases(run, [c for c in cases if c.threads == n], workers, failed, done)
-        finally:
-            close_all(workers)
-
-    if chosen("mlp"):
-        run.memory_case = plan.memory_case(args.quick)
-        mem_specs = [s for s in specs if "mlp" in s.workloads and (s.name, "mlp") not in failed
-                     and s.name != "lite_ops"]
-        log(f"W5 memory: {', '.join(s.name for s in mem_specs)}")
-        run.memory = memory.measure_memory(mem_specs, run.memory_case, log, extra_env)
+        if n != 1:
+            _time_at_more_threads(run, n, [c for c in cases if c.threads == n], specs, failed,
+                                  extra_env, done)
+    if _chosen("mlp", workloads):
+        _measure_memory(run, args.quick, specs, failed, extra_env)
 
     run.targets = targets.evaluate(run.cases, run.memory, run.gpu_skipped)
     if not args.quick:
@@ -284,6 +243,81 @@ def run_benchmark(args, argv, specs, missing, extra_env) -> Run:
     run.load_average_at_end = load_average()
     run.wall_seconds = time.monotonic() - started
     return run
+
+
+def _chosen(workload: str, workloads: tuple) -> bool:
+    """Whether ``--workloads`` (``workloads``; none: all) asks for ``workload``; W6, W1 on the
+    GPU, comes with W1."""
+    return not workloads or workload in workloads or \
+        workload == "gpu_mlp" and "mlp" in workloads
+
+
+def _check_and_time_at_one_thread(run, quick, workloads, threads, specs, extra_env, done):
+    """With one worker per engine at 1 thread: record the engines' facts, run the checks, and
+    time the 1-thread cases. Returns every case to time (at all thread counts) and
+    {(engine, workload): why it is not timed}."""
+    log(f"starting workers (1 thread): {', '.join(s.name for s in specs)}")
+    workers = start_workers(specs, 1, extra_env)
+    try:
+        run.engine_info = {name: w.request("info") for name, w in workers.items()}
+        log("checking that every engine computes the same loss and gradients")
+        run.checks = checks.run_checks(workers, _check_cases(workers, workloads))
+        failed = _failed_checks(run.checks)
+        run.gpu_skipped = workers["lite"].request("gpu")["reason"] if "lite" in workers \
+            else "autograd_lite not run"
+        cases = [c for c in plan.timed_cases(quick, threads, gpu=run.gpu_skipped is None)
+                 if _chosen(c.workload, workloads)]
+        if run.gpu_skipped is None:
+            failed.update(_engines_without_gpu(workers))
+        time_cases(run, [c for c in cases if c.threads == 1], workers, failed, done)
+    finally:
+        close_all(workers)
+    return cases, failed
+
+
+def _failed_checks(results) -> dict:
+    """{(engine, workload): reason} for each check an engine failed; failing W1 also keeps the
+    engine out of W6, the same step on the GPU."""
+    failed = {(r.engine, r.workload): f"wrong result in the check ({r.detail})"
+              for r in results if not r.ok}
+    failed.update({(r.engine, "gpu_" + r.workload): failed[(r.engine, r.workload)]
+                   for r in results if not r.ok and r.workload == "mlp"})
+    return failed
+
+
+def _engines_without_gpu(workers) -> dict:
+    """{(engine, "gpu_mlp"): reason} for each engine with a W6 that finds no GPU to run it on."""
+    failed = {}
+    for name, worker in workers.items():
+        if "gpu_mlp" in worker.spec.workloads:
+            reason = worker.request("gpu")["reason"]
+            if reason:
+                failed[(name, "gpu_mlp")] = f"no GPU for it ({reason})"
+    return failed
+
+
+def _time_at_more_threads(run, n, cases, specs, failed, extra_env, done) -> None:
+    """Time W1's ``cases`` with new workers at ``n`` threads, and record their thread pools."""
+    mlp_specs = [s for s in specs if "mlp" in s.workloads]
+    log(f"starting workers ({n} threads): {', '.join(s.name for s in mlp_specs)}")
+    workers = start_workers(mlp_specs, n, extra_env)
+    try:
+        for name, worker in workers.items():
+            info = worker.request("info")
+            run.engine_info.setdefault(name, {}).setdefault("at_other_thread_counts", {})[
+                str(n)] = {"threadpools": info.get("threadpools"), "setup": info.get("setup")}
+        time_cases(run, cases, workers, failed, done)
+    finally:
+        close_all(workers)
+
+
+def _measure_memory(run, quick, specs, failed, extra_env) -> None:
+    """W5: peak memory of W1's training steps, for every engine whose W1 check passed."""
+    run.memory_case = plan.memory_case(quick)
+    mem_specs = [s for s in specs if "mlp" in s.workloads and (s.name, "mlp") not in failed
+                 and s.name != "lite_ops"]
+    log(f"W5 memory: {', '.join(s.name for s in mem_specs)}")
+    run.memory = memory.measure_memory(mem_specs, run.memory_case, log, extra_env)
 
 
 def write_results(out: Path, run: Run) -> None:
