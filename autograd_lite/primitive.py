@@ -49,7 +49,9 @@ def primitive(fn=None, *, name: str | None = None):
         @functools.wraps(fn)
         def differentiable(*args, **params):
             # Every op of every model runs this function, and its cost is mostly Python's own
-            # per call: so it does all the work itself, without calling helpers on the way.
+            # per call: so it does all the work itself, without calling helpers on the way, and
+            # stays in one piece (with the argument loop and the making of the node as two
+            # helpers, W2's chain of 4x4 ops took 4-5% longer per op, forward and backward).
             if len(args) > n_inputs:  # parameters given by position, as in sum(x, 0)
                 params.update(_by_position(op_name, parameter_names, args[n_inputs:], params))
                 args = args[:n_inputs]
