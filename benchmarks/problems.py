@@ -19,6 +19,7 @@ Workloads:
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -76,8 +77,22 @@ class ChainProblem:
     c: numpy.ndarray
     n_ops: int
 
-    def op(self, i: int) -> str:
-        return CHAIN_OPS[i % len(CHAIN_OPS)]
+    @functools.cached_property
+    def kinds(self) -> list:
+        """The ops in order: 'add', 'mul', 'tanh', 'add', ..."""
+        return [CHAIN_OPS[i % len(CHAIN_OPS)] for i in range(self.n_ops)]
+
+    def forward(self, h, c, tanh):
+        """The chain on an engine's own values, from h = x: ``c`` is the constant as the engine
+        holds it, ``tanh`` the engine's tanh. Returns the last h."""
+        for kind in self.kinds:
+            if kind == "add":
+                h = h + c
+            elif kind == "mul":
+                h = h * c
+            else:
+                h = tanh(h)
+        return h
 
 
 def chain_problem(n_ops: int = 100, shape=(4, 4), seed: int = SEED) -> ChainProblem:
@@ -151,6 +166,13 @@ class DepthProblem:
     @property
     def expected_grad(self) -> float:
         return self.mul ** (self.n_ops // 2)
+
+    def forward(self, y):
+        """The chain on an engine's own values, from y = x0. Returns the last y."""
+        add, mul = self.add, self.mul
+        for i in range(self.n_ops):
+            y = y + add if i % 2 == 0 else y * mul
+        return y
 
 
 def depth_problem(n_ops: int) -> DepthProblem:

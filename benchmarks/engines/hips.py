@@ -52,18 +52,9 @@ def mlp(problem):
 def chain(problem):
     """W2: value_and_grad of the elementwise chain."""
     c = problem.c
-    kinds = [problem.op(i) for i in range(problem.n_ops)]
 
     def f(x):
-        h = x
-        for kind in kinds:
-            if kind == "add":
-                h = h + c
-            elif kind == "mul":
-                h = h * c
-            else:
-                h = anp.tanh(h)
-        return anp.sum(h)
+        return anp.sum(problem.forward(x, c, anp.tanh))
 
     value_and_grad = autograd.value_and_grad(f)
 
@@ -76,15 +67,7 @@ def chain(problem):
 
 def depth(problem):
     """W4: value_and_grad of the scalar chain (a 0-d float64 array)."""
-    n, add, mul = problem.n_ops, problem.add, problem.mul
-
-    def f(x):
-        y = x
-        for i in range(n):
-            y = y + add if i % 2 == 0 else y * mul
-        return y
-
-    value_and_grad = autograd.value_and_grad(f)
+    value_and_grad = autograd.value_and_grad(problem.forward)
 
     def run():
         y, grad = value_and_grad(numpy.array(problem.x0))

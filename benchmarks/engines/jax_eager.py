@@ -65,18 +65,9 @@ def chain(problem):
     """W2: value_and_grad of the elementwise chain, op by op."""
     c = jnp.asarray(problem.c)
     x = jnp.asarray(problem.x)
-    kinds = [problem.op(i) for i in range(problem.n_ops)]
 
     def f(x):
-        h = x
-        for kind in kinds:
-            if kind == "add":
-                h = h + c
-            elif kind == "mul":
-                h = h * c
-            else:
-                h = jnp.tanh(h)
-        return jnp.sum(h)
+        return jnp.sum(problem.forward(x, c, jnp.tanh))
 
     value_and_grad = jax.value_and_grad(f)
 
@@ -89,15 +80,7 @@ def chain(problem):
 
 def depth(problem):
     """W4: value_and_grad of the scalar chain (a 0-d float64 array), op by op."""
-    n, add, mul = problem.n_ops, problem.add, problem.mul
-
-    def f(x):
-        y = x
-        for i in range(n):
-            y = y + add if i % 2 == 0 else y * mul
-        return y
-
-    value_and_grad = jax.value_and_grad(f)
+    value_and_grad = jax.value_and_grad(problem.forward)
 
     def run():
         y, grad = value_and_grad(jnp.asarray(problem.x0, dtype=jnp.float64))

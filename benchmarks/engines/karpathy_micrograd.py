@@ -11,6 +11,8 @@ import numpy
 from micrograd.engine import Value
 from micrograd.nn import MLP
 
+from . import micrograd_api
+
 LABEL = "micrograd"
 
 
@@ -26,39 +28,9 @@ def to_numpy(x) -> numpy.ndarray:
 
 def moons(problem):
     """W3: the demo's training step, with the shared initial weights."""
-    sizes = [len(layer) for layer in problem.weights]
-    model = MLP(len(problem.X[0]), sizes)
-    params = model.parameters()
-    for p, value in zip(params, problem.parameters, strict=True):
-        p.data = value
-    X, Y, alpha, lr = problem.X, problem.y, problem.alpha, problem.lr
-
-    def step():
-        inputs = [list(map(Value, row)) for row in X]
-        scores = list(map(model, inputs))
-        losses = [(1 + -y * score).relu() for y, score in zip(Y, scores)]
-        data_loss = sum(losses) * (1.0 / len(losses))
-        reg_loss = alpha * sum(p * p for p in params)
-        total_loss = data_loss + reg_loss
-        model.zero_grad()
-        total_loss.backward()
-        for p in params:
-            p.data -= lr * p.grad
-        return total_loss.data, [p.grad for p in params]
-
-    return step
+    return micrograd_api.moons(problem, MLP, Value)
 
 
 def depth(problem):
     """W4: the scalar chain, then micrograd's (recursive) backward."""
-    n, add, mul = problem.n_ops, problem.add, problem.mul
-
-    def run():
-        x = Value(problem.x0)
-        y = x
-        for i in range(n):
-            y = y + add if i % 2 == 0 else y * mul
-        y.backward()
-        return y.data, [x.grad]
-
-    return run
+    return micrograd_api.depth(problem, Value)

@@ -66,9 +66,16 @@ def _nn_step(problem, x, y, device):
             layers.append(nn.ReLU())
     model = nn.Sequential(*layers)
     params = [p for layer in layers[::2] for p in (layer.weight, layer.bias)]
-    optimizer = nn.SGD(params, lr=problem.lr)
     _used["mlp"] = {"layers": "nn.Sequential(nn.Linear, nn.ReLU, ...)",
                     "loss": "nn.cross_entropy", "optimizer": "nn.SGD"}
+    return _training_step(model, params, x, y, problem.lr)
+
+
+def _training_step(model, params, x, y, lr):
+    """A training step as a PyTorch loop writes it: nn.cross_entropy on the logits, nn.SGD."""
+    import nn
+
+    optimizer = nn.SGD(params, lr=lr)
 
     def step():
         loss = nn.cross_entropy(model(x), y)
@@ -162,19 +169,9 @@ def cnn(problem):
         layer.weight.data = w.copy()
         layer.bias.data = b.copy()
     params = [p for layer in layers for p in (layer.weight, layer.bias)]
-    optimizer = nn.SGD(params, lr=problem.lr)
-    x, y = problem.x, problem.y
     _used["cnn"] = {"layers": "nn.Sequential(nn.Conv2D, nn.MaxPooling2D, ..., nn.Dense)",
                     "loss": "nn.cross_entropy", "optimizer": "nn.SGD"}
-
-    def step():
-        loss = nn.cross_entropy(model(x), y)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss.item(), [p.grad for p in params]
-
-    return step
+    return _training_step(model, params, problem.x, problem.y, problem.lr)
 
 
 # ---- W2: framework overhead ---------------------------------------------------------------------
@@ -184,19 +181,11 @@ def chain(problem):
     """W2: forward through ``n_ops`` elementwise ops on 4x4 tensors, then backward."""
     x = al.Tensor(problem.x, requires_grad=True)
     c = al.Tensor(problem.c)
-    kinds = [problem.op(i) for i in range(problem.n_ops)]
+    tanh = al.Tensor.tanh  # h.tanh(), as a user writes it
 
     def run():
         x.grad = None
-        h = x
-        for kind in kinds:
-            if kind == "add":
-                h = h + c
-            elif kind == "mul":
-                h = h * c
-            else:
-                h = h.tanh()
-        out = h.sum()
+        out = problem.forward(x, c, tanh).sum()
         out.backward()
         return out.item(), [x.grad]
 
@@ -208,14 +197,11 @@ def chain(problem):
 
 def depth(problem):
     """W4: a chain of ``n_ops`` ops on a one-element float64 Tensor, then backward."""
-    n, add, mul = problem.n_ops, problem.add, problem.mul
     start = numpy.array([problem.x0])
 
     def run():
         x = al.Tensor(start, requires_grad=True)
-        y = x
-        for i in range(n):
-            y = y + add if i % 2 == 0 else y * mul
+        y = problem.forward(x)
         y.backward()
         return y.item(), [x.grad]
 

@@ -14,6 +14,8 @@ import numpy
 import autograd_lite as al
 from autograd_lite import Value
 
+from . import micrograd_api
+
 LABEL = "autograd_lite Value"
 _used = {}
 
@@ -90,39 +92,9 @@ def moons(problem):
     """W3: one step of micrograd's demo: forward over all points, hinge loss + L2, backward, SGD."""
     mlp_class, how = _mlp_class()
     _used["moons"] = {"model": how}
-    sizes = [len(layer) for layer in problem.weights]
-    model = mlp_class(len(problem.X[0]), sizes)
-    params = model.parameters()
-    for p, value in zip(params, problem.parameters, strict=True):
-        p.data = value
-    X, Y, alpha, lr = problem.X, problem.y, problem.alpha, problem.lr
-
-    def step():
-        inputs = [list(map(Value, row)) for row in X]
-        scores = list(map(model, inputs))
-        losses = [(1 + -y * score).relu() for y, score in zip(Y, scores)]
-        data_loss = sum(losses) * (1.0 / len(losses))
-        reg_loss = alpha * sum(p * p for p in params)
-        total_loss = data_loss + reg_loss
-        model.zero_grad()
-        total_loss.backward()
-        for p in params:
-            p.data -= lr * p.grad
-        return total_loss.data, [p.grad for p in params]
-
-    return step
+    return micrograd_api.moons(problem, mlp_class, Value)
 
 
 def depth(problem):
     """W4: a chain of ``n_ops`` scalar ops, then backward (iterative: no recursion limit)."""
-    n, add, mul = problem.n_ops, problem.add, problem.mul
-
-    def run():
-        x = Value(problem.x0)
-        y = x
-        for i in range(n):
-            y = y + add if i % 2 == 0 else y * mul
-        y.backward()
-        return y.data, [x.grad]
-
-    return run
+    return micrograd_api.depth(problem, Value)

@@ -83,7 +83,7 @@ def chain(problem):
     inputs of the multiplications and the outputs of the tanh steps:
     ∂(h + c)/∂h = 1,  ∂(h·c)/∂h = c,  ∂tanh(h)/∂h = 1 - tanh²(h)."""
     x, c = problem.x, problem.c
-    kinds = [problem.op(i) for i in range(problem.n_ops)]
+    kinds = problem.kinds
 
     def run():
         saved = []

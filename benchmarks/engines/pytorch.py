@@ -37,11 +37,7 @@ def mlp(problem, device="cpu"):
     """W1: one training step of an ``nn.Sequential`` MLP."""
     layers = []
     for i, (w, b) in enumerate(zip(problem.weights, problem.biases)):
-        layer = torch.nn.Linear(w.shape[1], w.shape[0])
-        with torch.no_grad():
-            layer.weight.copy_(torch.from_numpy(w))
-            layer.bias.copy_(torch.from_numpy(b))
-        layers.append(layer)
+        layers.append(_with_weights(torch.nn.Linear(w.shape[1], w.shape[0]), w, b))
         if i < len(problem.weights) - 1:
             layers.append(torch.nn.ReLU())
     model = torch.nn.Sequential(*layers).to(device)
@@ -72,19 +68,11 @@ def chain(problem):
     """W2: the elementwise chain on 4x4 tensors, forward and backward."""
     x = torch.tensor(problem.x, requires_grad=True)
     c = torch.tensor(problem.c)
-    kinds = [problem.op(i) for i in range(problem.n_ops)]
+    tanh = torch.Tensor.tanh  # h.tanh(), as a user writes it
 
     def run():
         x.grad = None
-        h = x
-        for kind in kinds:
-            if kind == "add":
-                h = h + c
-            elif kind == "mul":
-                h = h * c
-            else:
-                h = h.tanh()
-        out = h.sum()
+        out = problem.forward(x, c, tanh).sum()
         out.backward()
         return out.item(), [x.grad]
 
@@ -93,13 +81,9 @@ def chain(problem):
 
 def depth(problem):
     """W4: the scalar chain on a one-element float64 tensor."""
-    n, add, mul = problem.n_ops, problem.add, problem.mul
-
     def run():
         x = torch.tensor([problem.x0], dtype=torch.float64, requires_grad=True)
-        y = x
-        for i in range(n):
-            y = y + add if i % 2 == 0 else y * mul
+        y = problem.forward(x)
         y.backward()
         return y.item(), [x.grad]
 
@@ -112,16 +96,11 @@ def cnn(problem):
     channel), as the other engines do, hence the permute before ``flatten``."""
     convolutions = []
     for w, b in zip(problem.conv_weights, problem.conv_biases):
-        layer = torch.nn.Conv2d(w.shape[1], w.shape[0], w.shape[2])
-        with torch.no_grad():
-            layer.weight.copy_(torch.from_numpy(w))
-            layer.bias.copy_(torch.from_numpy(b))
+        layer = _with_weights(torch.nn.Conv2d(w.shape[1], w.shape[0], w.shape[2]), w, b)
         convolutions += [layer, torch.nn.ReLU(), torch.nn.MaxPool2d(2)]
     features = torch.nn.Sequential(*convolutions)
-    dense = torch.nn.Linear(*problem.dense_weight.shape[::-1])
-    with torch.no_grad():
-        dense.weight.copy_(torch.from_numpy(problem.dense_weight))
-        dense.bias.copy_(torch.from_numpy(problem.dense_bias))
+    dense = _with_weights(torch.nn.Linear(*problem.dense_weight.shape[::-1]),
+                          problem.dense_weight, problem.dense_bias)
     params = [convolutions[0].weight, convolutions[0].bias, convolutions[3].weight,
               convolutions[3].bias, dense.weight, dense.bias]
     optimizer = torch.optim.SGD(params, lr=problem.lr)
@@ -137,3 +116,11 @@ def cnn(problem):
         return loss.item(), [p.grad for p in params]
 
     return step
+
+
+def _with_weights(layer, weight, bias):
+    """``layer`` with the problem's initial weight and bias copied in."""
+    with torch.no_grad():
+        layer.weight.copy_(torch.from_numpy(weight))
+        layer.bias.copy_(torch.from_numpy(bias))
+    return layer
