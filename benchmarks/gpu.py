@@ -173,15 +173,9 @@ def run_tests(dry_run: bool) -> TestRun:
 
 def measure_w6(run: GpuRun) -> None:
     """Check, then time, W6 on every engine that can run it, each in its own worker."""
-    from .run import close_all, start_workers  # the workers of the main benchmark
+    from .run import close_all, installed, start_workers  # the main benchmark's
 
-    specs = []
-    for name in W6_ENGINES:
-        spec = get(name)
-        if spec.missing():
-            run.not_run[name] = f"not installed ({', '.join(spec.missing())})"
-        else:
-            specs.append(spec)
+    specs, run.not_run = installed([get(name) for name in W6_ENGINES])
     workers = start_workers(specs, 1, {})
     try:
         for name, worker in list(workers.items()):
@@ -253,9 +247,7 @@ def w6_table(run: GpuRun) -> str:
             cells.append(f"{report.number(m.median(case.scale))} ms" if m and m.ok
                          else (m.status if m else "").replace("|", "/"))
         for other in ("numpy", "torch"):
-            ratio = None
-            if "lite" in results and other in results:
-                ratio = timing.paired_ratio(results["lite"], results[other])
-            cells.append("" if ratio is None else f"{ratio:.2f}×")
+            cells.append(report.ratio_text(results["lite"], results.get(other))
+                         if "lite" in results else "")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

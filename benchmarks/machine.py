@@ -25,7 +25,7 @@ def machine_info() -> dict:
         "blas_env": {k: v for k, v in sorted(os.environ.items())
                      if k.startswith(("OPENBLAS_", "MKL_", "OMP_", "GOTO", "BLIS_"))
                      or k == "XLA_FLAGS"},
-        "load_average_at_start": _load_average(),
+        "load_average_at_start": load_average(),
     }
 
 
@@ -47,28 +47,33 @@ def _cpu_model() -> str:
             f"model {fields.get('model', '?')}; {', '.join(vector) or 'no AVX2'})")
 
 
-def _memory_gib():
+def line_starting(path: str, prefix: str) -> str | None:
+    """The rest of the first line of the text file ``path`` that starts with ``prefix``; None
+    when there is none, or no such file (as on a system without /proc)."""
     try:
-        with open("/proc/meminfo") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemTotal:"):
-                    return round(int(line.split()[1]) / 2**20, 1)
+        with open(path) as file:
+            for line in file:
+                if line.startswith(prefix):
+                    return line[len(prefix):]
     except OSError:
-        return None
+        pass
+    return None
+
+
+def _memory_gib():
+    total = line_starting("/proc/meminfo", "MemTotal:")  # in kB
+    return None if total is None else round(int(total.split()[0]) / 2**20, 1)
 
 
 def _os_name() -> str:
-    try:
-        with open("/etc/os-release") as release:
-            for line in release:
-                if line.startswith("PRETTY_NAME="):
-                    return line.split("=", 1)[1].strip().strip('"') + f" ({platform.release()})"
-    except OSError:
-        pass
-    return platform.platform()
+    name = line_starting("/etc/os-release", "PRETTY_NAME=")
+    if name is None:
+        return platform.platform()
+    return name.strip().strip('"') + f" ({platform.release()})"
 
 
-def _load_average():
+def load_average() -> list | None:
+    """The 1, 5 and 15-minute load averages."""
     try:
         return [round(x, 2) for x in os.getloadavg()]
     except OSError:
@@ -90,10 +95,6 @@ def _numpy_info() -> dict:
     except Exception as error:  # older NumPy without mode="dicts"
         info["blas"] = f"unknown ({type(error).__name__})"
     return info
-
-
-def load_average() -> list | None:
-    return _load_average()
 
 
 if __name__ == "__main__":

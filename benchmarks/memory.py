@@ -12,7 +12,6 @@ Two figures per engine:
 from __future__ import annotations
 
 import statistics
-import sys
 from dataclasses import dataclass, field
 
 from .processes import WorkerError, WorkerProcess
@@ -46,9 +45,9 @@ class MemoryResult:
                                                        self.rss_before_kib)) / 1024
 
 
-def measure_memory(specs: list, case, log=None, extra_env=None) -> dict:
-    """{engine: MemoryResult} for the engines in ``specs`` that have the W1 workload."""
-    log = log or (lambda text: print(text, file=sys.stderr, flush=True))
+def measure_memory(specs: list, case, log, extra_env: dict) -> dict:
+    """{engine: MemoryResult} for the engines in ``specs`` that have the W1 workload; ``log``
+    reports progress."""
     params = {"batch": case.batch}
     results = {spec.name: MemoryResult(spec.name) for spec in specs}
     runs = [(rep, False) for rep in range(case.reps)]

@@ -56,7 +56,7 @@ def results_table(run) -> str:
                 spread = m.spread()
                 median = f"{number(m.median(case.scale))} {case.unit}" + (
                     "" if spread is None else f" ±{spread:.0%}")
-                ratio, to_best = _ratio_text(m, floor), _ratio_text(m, best)
+                ratio, to_best = ratio_text(m, floor), ratio_text(m, best)
             else:
                 median, ratio, to_best = m.status.replace("|", "/"), "", ""
             target = "; ".join(verdicts.get((case.key, name), []))
@@ -79,7 +79,8 @@ def results_table(run) -> str:
     return "\n".join(lines)
 
 
-def _ratio_text(measurement, floor) -> str:
+def ratio_text(measurement, floor) -> str:
+    """The paired ratio of ``measurement`` to ``floor`` as "1.23×"; empty when there is none."""
     ratio = paired_ratio(measurement, floor) if floor is not None else None
     return "" if ratio is None else f"{ratio:.2f}×"
 

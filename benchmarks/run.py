@@ -33,7 +33,7 @@ from benchmarks.machine import load_average, machine_info  # noqa: E402
 from benchmarks.processes import WorkerError, WorkerProcess  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-FLOORS = ("numpy", "python")
+FLOORS = tuple(dict.fromkeys(FLOOR.values()))  # numpy, python
 
 
 @dataclass
@@ -102,11 +102,19 @@ def parse_args(argv):
 
 def select_engines(text: str) -> tuple[list, dict]:
     """The installed engines asked for (the floors always), and why the others are missing."""
-    wanted = [name.strip() for name in text.split(",") if name.strip()]
+    wanted = _comma_list(text)
     specs = [get(name) for name in wanted] if wanted else list(ENGINES)
-    specs += [get(name) for name in FLOORS if get(name) not in specs]
+    return installed(specs + [get(name) for name in FLOORS if get(name) not in specs])
+
+
+def installed(specs) -> tuple[list, dict]:
+    """The engines of ``specs`` whose packages are installed, and why the others are missing."""
     missing = {s.name: f"not installed ({', '.join(s.missing())})" for s in specs if s.missing()}
-    return [s for s in specs if not s.missing()], missing
+    return [s for s in specs if s.name not in missing], missing
+
+
+def _comma_list(text: str) -> tuple:
+    return tuple(item.strip() for item in text.split(",") if item.strip())
 
 
 def start_workers(specs, threads: int, extra_env: dict) -> dict:
@@ -218,7 +226,7 @@ def run_benchmark(args, argv, specs, missing, extra_env) -> Run:
     """The steps of a run, in order: check and time at 1 thread, time W1 at the other thread
     counts, measure memory (W5), judge the targets, profile the misses."""
     started = time.monotonic()
-    workloads = tuple(w.strip() for w in args.workloads.split(",") if w.strip())
+    workloads = _comma_list(args.workloads)
     threads = tuple(int(n) for n in (args.threads or ("1" if args.quick else "1,2")).split(","))
     if not _chosen("mlp", workloads):
         threads = (1,)  # only W1 runs with more threads

@@ -11,7 +11,6 @@ Reported for each engine:
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from dataclasses import dataclass, field
 
@@ -61,14 +60,14 @@ def paired_ratio(a: Measurement, b: Measurement) -> float | None:
     return statistics.median(ratios) if ratios else None
 
 
-def measure(case, workers: dict, skip: dict | None = None, log=None) -> dict:
+def measure(case, workers: dict, skip: dict, log) -> dict:
     """Time ``case`` on every worker in ``workers`` ({engine: WorkerProcess}).
 
-    ``skip`` maps engines to the reason they are not run. Returns {engine: Measurement}.
+    ``skip`` maps engines to the reason they are not run; ``log`` reports progress. Returns
+    {engine: Measurement}.
     """
-    log = log or (lambda text: print(text, file=sys.stderr, flush=True))
     results = {name: Measurement(name) for name in workers}
-    for name, reason in (skip or {}).items():
+    for name, reason in skip.items():
         if name in results:
             results[name].status = reason
     names = [name for name in workers if results[name].status == "ok"]

@@ -38,6 +38,7 @@ import tracemalloc
 
 from . import problems, standin
 from .engines import get as get_engine
+from .machine import line_starting
 
 
 class Worker:
@@ -95,9 +96,9 @@ class Worker:
         self.cases.clear()
         return {"file": path, "written_with": self._written_with(workload)}
 
-    def time(self, workload: str, params: dict, min_seconds: float, min_runs: int = 1,
-             max_runs: int = 10_000, warmup_seconds: float = 0.0) -> dict:
-        """Seconds of each run, run after run until ``min_seconds`` have passed.
+    def time(self, workload: str, params: dict, min_seconds: float, max_runs: int = 10_000,
+             warmup_seconds: float = 0.0) -> dict:
+        """Seconds of each run, run after run until ``min_seconds`` have passed (once at least).
 
         The garbage collector is left as Python sets it (enabled, default thresholds): its cost
         is part of what an engine costs. It is only run once before the block, off the clock.
@@ -107,7 +108,7 @@ class Worker:
         run = self.case(workload, params)
         _run_for(run, warmup_seconds, 1 if warmup_seconds > 0 else 0, max_runs)
         gc.collect()
-        seconds = _run_for(run, min_seconds, min_runs, max_runs)
+        seconds = _run_for(run, min_seconds, 1, max_runs)
         return {"seconds": seconds, "written_with": self._written_with(workload)}
 
     def profile(self, workload: str, params: dict, runs: int, top: int = 25) -> dict:
@@ -183,13 +184,9 @@ def _status_kib(field: str):
     VmHWM is the peak resident set of this process image (it starts afresh at exec, unlike
     ``getrusage``'s maxrss, which keeps the parent's figure across fork and exec).
     """
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
+    value = line_starting("/proc/self/status", field + ":")
+    if value is not None:
+        return int(value.split()[0])
     if field == "VmHWM":
         import resource
 
