@@ -24,7 +24,9 @@ engine holds them (they are converted with ``to_numpy`` only when checked):
     cnn(problem)       W7: one SGD step of the CNN; grads of the two kernels and biases, then of
                        the dense weight and bias.
 
-The registry below says which workloads each engine runs, and which Python packages it needs.
+``micrograd_api.py`` is not an engine: it holds W3 and W4 once for the two engines with
+micrograd's API. The registry below says which workloads each engine runs, and which Python
+packages it needs.
 """
 
 from __future__ import annotations
