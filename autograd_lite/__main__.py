@@ -24,15 +24,13 @@ def main() -> None:
             node = net.node[j]
             if j in net.pre_activation:
                 bar = net.pre_activation[j]
-                print(f"{j:>4} {bar.data:9.4f} {node.data:9.4f} {bar.grad:10.4f} "
-                      f"{node.grad:10.4f}")
+                print(f"{j:>4} {bar.data:9.4f} {node.data:9.4f} {bar.grad:10.4f} {node.grad:10.4f}")
             else:
                 print(f"{j:>4} {'':>9} {node.data:9.4f} {'':>10} {node.grad:10.4f}")
     print("\nA few weight gradients, ∂z/∂W_{i,j} = ∂z/∂j̄ · i:")
     for i, j in [("f", "z"), ("c", "f"), ("a", "c")]:
         check = net.pre_activation[j].grad * net.node[i].data
-        print(f"  ∂z/∂W_{i},{j} = {net.weight[i, j].grad:.6f}   "
-              f"(∂z/∂{j}̄ · {i} = {check:.6f})")
+        print(f"  ∂z/∂W_{i},{j} = {net.weight[i, j].grad:.6f}   (∂z/∂{j}̄ · {i} = {check:.6f})")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ _device_count = 0  # the GPUs CuPy sees, counted the first time one is asked for
 CUPY_INSTALL_HINT = (
     "on a machine with an NVIDIA GPU and its driver, install the CuPy of its CUDA version: "
     "`pip install cupy-cuda12x` (CUDA 12) or `pip install cupy-cuda13x` (CUDA 13), or from a "
-    "clone of autograd-lite `pip install -e \".[gpu]\"` or `\".[gpu-cuda13]\"`"
+    'clone of autograd-lite `pip install -e ".[gpu]"` or `".[gpu-cuda13]"`'
 )
 
 
@@ -37,16 +37,20 @@ def cupy():
         try:
             import cupy as cp
         except ImportError as error:
-            raise RuntimeError(f"device 'cuda' needs CuPy, which is not installed: "
-                               f"{CUPY_INSTALL_HINT}") from error
+            raise RuntimeError(
+                f"device 'cuda' needs CuPy, which is not installed: {CUPY_INSTALL_HINT}"
+            ) from error
         try:
             count = cp.cuda.runtime.getDeviceCount()
         except Exception as error:  # CUDA's errors do not share one base class
-            raise RuntimeError(f"device 'cuda' needs a CUDA GPU, but CuPy found none ({error}); "
-                               f"{CUPY_INSTALL_HINT}") from error
+            raise RuntimeError(
+                f"device 'cuda' needs a CUDA GPU, but CuPy found none ({error}); "
+                f"{CUPY_INSTALL_HINT}"
+            ) from error
         if count == 0:
-            raise RuntimeError(f"device 'cuda' needs a CUDA GPU, but none was found; "
-                               f"{CUPY_INSTALL_HINT}")
+            raise RuntimeError(
+                f"device 'cuda' needs a CUDA GPU, but none was found; {CUPY_INSTALL_HINT}"
+            )
         _cupy, _device_count = cp, count
     return _cupy
 
@@ -112,8 +116,11 @@ def _current_gpu(cp, device: str) -> int:
     """The number N of 'cuda:N', checked to exist and to be CuPy's current device."""
     index = int(device[5:])
     if index >= _device_count:
-        gpus = "1 GPU, cuda:0" if _device_count == 1 else \
-            f"{_device_count} GPUs, cuda:0 to cuda:{_device_count - 1}"
+        gpus = (
+            "1 GPU, cuda:0"
+            if _device_count == 1
+            else f"{_device_count} GPUs, cuda:0 to cuda:{_device_count - 1}"
+        )
         raise ValueError(f"device {device!r} does not exist: CuPy sees {gpus}")
     current = cp.cuda.Device().id
     if index != current:
@@ -145,8 +152,10 @@ def check_index(array, index) -> None:
             size = array.shape[axis]
             low, high = int(part.min()), int(part.max())
             if low < -size or high >= size:
-                raise IndexError(f"index {low if low < -size else high} is out of bounds for "
-                                 f"axis {axis} with size {size}")
+                raise IndexError(
+                    f"index {low if low < -size else high} is out of bounds for "
+                    f"axis {axis} with size {size}"
+                )
         axis += _axes_indexed(part)
 
 

@@ -26,8 +26,9 @@ from .modes import check_finite
 from .tensor import Tensor
 
 
-def backward(root: Tensor, grad=None, *, retain_graph: bool = False,
-             create_graph: bool = False) -> None:
+def backward(
+    root: Tensor, grad=None, *, retain_graph: bool = False, create_graph: bool = False
+) -> None:
     """``root.backward()``: accumulate ∂root/∂leaf into ``.grad`` of every leaf that requires
     grad, and of every node that called ``retain_grad()``."""
     if not root.requires_grad:
@@ -39,8 +40,15 @@ def backward(root: Tensor, grad=None, *, retain_graph: bool = False,
     _propagate([root], [seed], retain_graph=retain_graph, create_graph=create_graph)
 
 
-def gradients(outputs, inputs, grad_outputs=None, *, retain_graph: bool | None = None,
-              create_graph: bool = False, allow_unused: bool = False) -> tuple:
+def gradients(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    *,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple:
     """∂outputs/∂inputs, returned as a tuple with one gradient per input (PyTorch's
     ``torch.autograd.grad``). No ``.grad`` attribute is read or changed.
 
@@ -63,20 +71,24 @@ def gradients(outputs, inputs, grad_outputs=None, *, retain_graph: bool | None =
     else:
         grad_outputs = list(grad_outputs)
     if len(grad_outputs) != len(outputs):
-        raise ValueError(f"gradients: {len(outputs)} outputs but {len(grad_outputs)} "
-                         "grad_outputs")
+        raise ValueError(f"gradients: {len(outputs)} outputs but {len(grad_outputs)} grad_outputs")
     for position, tensor in enumerate(inputs):
         if not isinstance(tensor, Tensor):
-            raise TypeError(f"gradients: input {position} is a {type(tensor).__name__}, not a "
-                            "Tensor")
+            raise TypeError(
+                f"gradients: input {position} is a {type(tensor).__name__}, not a Tensor"
+            )
     roots, seeds = [], []
     for output, grad in zip(outputs, grad_outputs):
         if output.requires_grad:
             roots.append(output)
             seeds.append(_seed(output, grad, create_graph))
-    found = _propagate(roots, seeds, retain_graph=create_graph if retain_graph is None
-                       else retain_graph, create_graph=create_graph,
-                       wanted=set(inputs))
+    found = _propagate(
+        roots,
+        seeds,
+        retain_graph=create_graph if retain_graph is None else retain_graph,
+        create_graph=create_graph,
+        wanted=set(inputs),
+    )
     results = []
     handed_out = set()
     for position, tensor in enumerate(inputs):
@@ -152,9 +164,11 @@ def _run(order, grads, needed, wanted, retain_graph, create_graph) -> dict:
                 parent_grad = _fit_tensor(parent_grad, parent, op)
             else:
                 like = parent.data
-                if (parent_grad.__class__ is not like.__class__
-                        or parent_grad.shape != like.shape
-                        or parent_grad.dtype != like.dtype):
+                if (
+                    parent_grad.__class__ is not like.__class__
+                    or parent_grad.shape != like.shape
+                    or parent_grad.dtype != like.dtype
+                ):
                     parent_grad = _fit_array(parent_grad, like, op)
             if anomaly:
                 check_finite(_array(parent_grad), op, "backward", [_array(g)])
@@ -207,13 +221,13 @@ def _seed(root: Tensor, grad, create_graph: bool):
     if isinstance(grad, Tensor):
         shape = grad.shape
     else:
-        grad = backend.to_device(grad if backend.is_array(grad)
-                                 else backend.array_module(root.data).asarray(grad),
-                                 root.device)
+        grad = backend.to_device(
+            grad if backend.is_array(grad) else backend.array_module(root.data).asarray(grad),
+            root.device,
+        )
         shape = grad.shape
     if shape != root.shape:
-        raise ValueError(f"backward(grad=...) needs a gradient of shape {root.shape}, got "
-                         f"{shape}")
+        raise ValueError(f"backward(grad=...) needs a gradient of shape {root.shape}, got {shape}")
     if create_graph:
         grad = grad if isinstance(grad, Tensor) else Tensor(grad)
         return grad if grad.dtype == root.dtype else grad.astype(root.dtype)
@@ -246,9 +260,14 @@ def _accumulate(node: Tensor, g, handed_out: set) -> None:
 def _can_add_into(grad, g) -> bool:
     """Whether ``grad += g`` gives what ``grad + g`` would: an array of g's kind, shape and
     dtype that owns its memory and may be written (CuPy's arrays always may)."""
-    return (grad.__class__ is g.__class__ and backend.is_array(grad) and grad.shape == g.shape
-            and grad.dtype == g.dtype and grad.base is None
-            and (grad.__class__ is not ndarray or grad.flags.writeable))
+    return (
+        grad.__class__ is g.__class__
+        and backend.is_array(grad)
+        and grad.shape == g.shape
+        and grad.dtype == g.dtype
+        and grad.base is None
+        and (grad.__class__ is not ndarray or grad.flags.writeable)
+    )
 
 
 def _owned(g, handed_out: set):
@@ -279,8 +298,9 @@ def _fit_array(grad, like, op: str):
 def _fit_tensor(grad, parent: Tensor, op: str) -> Tensor:
     """The recorded-pass version of ``_fit_array``: the same steps, as Tensor ops."""
     if not isinstance(grad, Tensor):
-        grad = Tensor(grad if backend.is_array(grad)
-                      else backend.array_module(parent.data).asarray(grad))
+        grad = Tensor(
+            grad if backend.is_array(grad) else backend.array_module(parent.data).asarray(grad)
+        )
     if grad.shape != parent.shape:
         grad = _sum_to_checked(grad, parent.shape, op)
     if grad.dtype != parent.dtype:
@@ -311,8 +331,9 @@ def sum_to(grad, shape: tuple):
     if extra > 0:
         grad = grad.sum(axis=tuple(range(extra)))
     if 1 in shape:  # tested first: most shapes have no axis of size 1 that may be stretched
-        stretched = tuple(i for i, n in enumerate(shape)
-                          if n == 1 and i < grad.ndim and grad.shape[i] != 1)
+        stretched = tuple(
+            i for i, n in enumerate(shape) if n == 1 and i < grad.ndim and grad.shape[i] != 1
+        )
         if stretched:
             grad = grad.sum(axis=stretched, keepdims=True)
     return grad

@@ -70,8 +70,9 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device=Non
 
 
 @synonyms(end="stop", steps="num")
-def linspace(start, stop, num=50, endpoint=True, dtype=numpy.float32, requires_grad=False,
-             device=None) -> Tensor:
+def linspace(
+    start, stop, num=50, endpoint=True, dtype=numpy.float32, requires_grad=False, device=None
+) -> Tensor:
     """``num`` evenly spaced numbers from start to stop (stop included unless ``endpoint`` is
     False); PyTorch's ``linspace(start, end, steps)`` too."""
     values = numpy.linspace(start, stop, int(num), endpoint=endpoint)
@@ -83,16 +84,14 @@ def eye(N, M=None, k=0, dtype=numpy.float32, requires_grad=False, device=None) -
     return Tensor(numpy.eye(N, M, k, dtype=dtype), requires_grad=requires_grad, device=device)
 
 
-def randn(*shape, dtype=numpy.float32, requires_grad=False, device=None,
-          generator=None) -> Tensor:
+def randn(*shape, dtype=numpy.float32, requires_grad=False, device=None, generator=None) -> Tensor:
     """Samples of the standard normal distribution."""
     rng = generator or default_generator()
     data = rng.standard_normal(_shape_arg(shape)).astype(dtype)
     return Tensor(data, requires_grad=requires_grad, device=device)
 
 
-def rand(*shape, dtype=numpy.float32, requires_grad=False, device=None,
-         generator=None) -> Tensor:
+def rand(*shape, dtype=numpy.float32, requires_grad=False, device=None, generator=None) -> Tensor:
     """Samples of the uniform distribution on [0, 1)."""
     rng = generator or default_generator()
     data = rng.random(_shape_arg(shape)).astype(dtype)

@@ -19,8 +19,7 @@ from collections.abc import Callable
 def warn_renamed(old: str, new: str, stacklevel: int = 3) -> None:
     """Warn that ``old`` is deprecated in favour of ``new``; ``stacklevel`` as in
     ``warnings.warn``, counted from the caller of this function."""
-    warnings.warn(f"{old} is deprecated: use {new}", DeprecationWarning,
-                  stacklevel=stacklevel)
+    warnings.warn(f"{old} is deprecated: use {new}", DeprecationWarning, stacklevel=stacklevel)
 
 
 def renamed_attributes(module_name: str, renames: dict[str, str]) -> Callable[[str], object]:

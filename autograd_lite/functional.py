@@ -85,8 +85,9 @@ def vjp(f, *primals, has_aux=False):
     def vjp_fn(cotangent):
         ct_leaves, _ = _flatten(cotangent)
         if len(ct_leaves) != len(out_leaves):
-            raise ValueError(f"vjp_fn needs one cotangent per output ({len(out_leaves)}), got "
-                             f"{len(ct_leaves)}")
+            raise ValueError(
+                f"vjp_fn needs one cotangent per output ({len(out_leaves)}), got {len(ct_leaves)}"
+            )
         record = nested or any(isinstance(c, Tensor) and c.requires_grad for c in ct_leaves)
         with modes.transformation():
             grads = _gradients(out_leaves, variables, ct_leaves, record, retain_graph=True)
@@ -143,8 +144,10 @@ def hessian(f, argnums=0):
     def hessian_of(*args, **kwargs):
         rows = []
         for i in range(len(argnums)):
+
             def part(*a, i=i, **k):
                 return grad(f, tuple(argnums))(*a, **k)[i]
+
             rows.append(tuple(jacobian(part, j)(*args, **kwargs) for j in argnums))
         return tuple(rows)
 
@@ -179,8 +182,7 @@ def _value_and_grad(f, argnums, has_aux, args, kwargs):
         if not isinstance(out, Tensor):
             raise TypeError(f"grad needs f to return a Tensor, got {type(out).__name__}")
         if out.size != 1:
-            raise TypeError(f"grad needs f to return one number; its output has shape "
-                            f"{out.shape}")
+            raise TypeError(f"grad needs f to return one number; its output has shape {out.shape}")
         grads = _gradients([out], variables, [None], nested, retain_graph=nested)
     grads = _rebuild_all(grads, variables, rebuilders, nested)
     value = _result(out, nested)
@@ -194,8 +196,11 @@ def _nested(arguments) -> bool:
         return False
     if modes.inside_transformation():
         return True
-    return any(isinstance(leaf, Tensor) and leaf.requires_grad
-               for argument in arguments for leaf in _flatten(argument)[0])
+    return any(
+        isinstance(leaf, Tensor) and leaf.requires_grad
+        for argument in arguments
+        for leaf in _flatten(argument)[0]
+    )
 
 
 def _variables(args, positions, nested):
@@ -225,11 +230,15 @@ def _variable(leaf, position, nested) -> Tensor:
     elif isinstance(leaf, (numbers.Real, numpy.generic)) and not isinstance(leaf, bool):
         data = numpy.asarray(leaf, dtype=numpy.float64)
     else:
-        raise TypeError(f"cannot differentiate with respect to argument {position}: it holds a "
-                        f"{type(leaf).__name__}, not an array or a number")
+        raise TypeError(
+            f"cannot differentiate with respect to argument {position}: it holds a "
+            f"{type(leaf).__name__}, not an array or a number"
+        )
     if data.dtype.kind != "f":
-        raise TypeError(f"cannot differentiate with respect to argument {position}: its dtype "
-                        f"is {data.dtype}; only floating-point arrays have gradients")
+        raise TypeError(
+            f"cannot differentiate with respect to argument {position}: its dtype "
+            f"is {data.dtype}; only floating-point arrays have gradients"
+        )
     return Tensor(data, requires_grad=True)
 
 
@@ -238,13 +247,14 @@ def _gradients(outputs, variables, cotangents, record, retain_graph):
     roots = [o for o in outputs if o.requires_grad]
     seeds = [c for o, c in zip(outputs, cotangents) if o.requires_grad]
     if roots and flat:
-        found = gradients(roots, flat, seeds, retain_graph=retain_graph, create_graph=record,
-                          allow_unused=True)
+        found = gradients(
+            roots, flat, seeds, retain_graph=retain_graph, create_graph=record, allow_unused=True
+        )
     else:
         found = [None] * len(flat)
     grads, start = [], 0
     for group in variables:
-        grads.append(list(found[start:start + len(group)]))
+        grads.append(list(found[start : start + len(group)]))
         start += len(group)
     return grads
 
@@ -297,8 +307,9 @@ def _stack(rows, shape, like):
     """The Jacobian from its rows (one gradient per output element), reshaped to ``shape``."""
     if not rows:
         data = _data(like)
-        return backend.array_module(data).zeros(shape, dtype=data.dtype if data.dtype.kind ==
-                                                "f" else numpy.float64)
+        return backend.array_module(data).zeros(
+            shape, dtype=data.dtype if data.dtype.kind == "f" else numpy.float64
+        )
     if isinstance(rows[0], Tensor):
         from .ops import reshape, stack
 

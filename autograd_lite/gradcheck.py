@@ -71,16 +71,16 @@ def gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, *, max_checks=2000,
         first = _call(f, [Tensor(a) for a in arrays])
     rng = numpy.random.default_rng(seed + 1)
     xp = backend.array_module(first.data)
-    cotangent = xp.asarray(rng.standard_normal(first.shape)) if first.size != 1 \
-        else xp.ones(first.shape)
+    cotangent = (
+        xp.asarray(rng.standard_normal(first.shape)) if first.size != 1 else xp.ones(first.shape)
+    )
 
     def first_derivatives(*tensors):
         _, vjp_fn = vjp(lambda *t: _call(f, t), *tensors)
         grads = [g if isinstance(g, Tensor) else Tensor(g) for g in vjp_fn(cotangent)]
         return concatenate([g.reshape(-1) for g in grads])
 
-    return gradcheck(first_derivatives, arrays, eps, atol, rtol, max_checks=max_checks,
-                     seed=seed)
+    return gradcheck(first_derivatives, arrays, eps, atol, rtol, max_checks=max_checks, seed=seed)
 
 
 def _scalar_objective(f, arrays, rng):

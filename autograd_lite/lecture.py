@@ -57,11 +57,12 @@ def lecture_parameters(seed: int = SEED, sizes=SIZES) -> LectureParameters:
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"sizes must be at least two positive layer widths, got {sizes}")
     rng = numpy.random.default_rng(seed)
-    weights = tuple(numpy.round(rng.normal(0, 1, (n_out, n_in)), 2)
-                    for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    weights = tuple(
+        numpy.round(rng.normal(0, 1, (n_out, n_in)), 2)
+        for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    )
     biases = tuple(numpy.round(rng.normal(0, 0.5, n_out), 2) for n_out in sizes[1:])
-    x = (numpy.array(X[:sizes[0]]) if sizes[0] <= len(X)
-         else rng.normal(0, 1, sizes[0]).round(2))
+    x = numpy.array(X[: sizes[0]]) if sizes[0] <= len(X) else rng.normal(0, 1, sizes[0]).round(2)
     return LectureParameters(weights, biases, x)
 
 
@@ -97,8 +98,10 @@ def scalar_network(parameters: LectureParameters | None = None) -> ScalarNetwork
     shape = tuple(len(layer) for layer in NEURONS)
     given = (len(p.x),) + tuple(len(b) for b in p.biases)
     if given != shape:
-        raise ValueError(f"scalar_network draws the lecture's {'-'.join(map(str, shape))} "
-                         f"network; these parameters are for {'-'.join(map(str, given))}")
+        raise ValueError(
+            f"scalar_network draws the lecture's {'-'.join(map(str, shape))} "
+            f"network; these parameters are for {'-'.join(map(str, given))}"
+        )
     node = {name: Value(float(v), label=name) for name, v in zip(NEURONS[0], p.x)}
     pre_activation, weight, bias = {}, {}, {}
     for layer, (sources, targets) in enumerate(zip(NEURONS, NEURONS[1:])):
@@ -106,8 +109,7 @@ def scalar_network(parameters: LectureParameters | None = None) -> ScalarNetwork
             bias[j] = Value(float(p.biases[layer][m]), label=f"β_{j}")
             for k, i in enumerate(sources):
                 weight[i, j] = Value(float(p.weights[layer][m, k]), label=f"W_{i},{j}")
-            bar = weighted_sum([weight[i, j] for i in sources], [node[i] for i in sources],
-                               bias[j])
+            bar = weighted_sum([weight[i, j] for i in sources], [node[i] for i in sources], bias[j])
             bar.label = unicodedata.normalize("NFC", f"{j}\u0304")  # j̄ (ē is one letter)
             pre_activation[j] = bar
             node[j] = bar.sigmoid()

@@ -84,13 +84,17 @@ def primitive(fn=None, *, name: str | None = None):
                 return Tensor._from_op(out, (), None, op_name)
             if out.dtype.kind != "f":
                 if out.dtype.kind == "c":
-                    raise TypeError(f"op {op_name} made a complex result, which has no "
-                                    "gradient here; complex numbers are not supported")
+                    raise TypeError(
+                        f"op {op_name} made a complex result, which has no "
+                        "gradient here; complex numbers are not supported"
+                    )
                 return Tensor._from_op(out, (), None, op_name)  # integer or boolean: no gradient
             n_args = len(args)
             if len(vjps) != n_args:
-                raise TypeError(f"op {op_name} returned {len(vjps)} vector-Jacobian products "
-                                f"for {n_args} arguments")
+                raise TypeError(
+                    f"op {op_name} returned {len(vjps)} vector-Jacobian products "
+                    f"for {n_args} arguments"
+                )
             if len(parents) != n_args:  # keep the VJPs of the Tensor arguments only
                 vjps = [vjp for arg, vjp in zip(args, vjps) if isinstance(arg, Tensor)]
                 parents = tuple(parents)
@@ -138,8 +142,10 @@ def _split_signature(fn):
 
 def _by_position(op_name, names, values, given):
     if len(values) > len(names):
-        raise TypeError(f"{op_name} takes at most {len(names)} parameters after its inputs "
-                        f"({', '.join(names)}), got {len(values)}")
+        raise TypeError(
+            f"{op_name} takes at most {len(names)} parameters after its inputs "
+            f"({', '.join(names)}), got {len(values)}"
+        )
     bound = dict(zip(names, values))
     repeated = sorted(bound.keys() & given.keys())
     if repeated:

@@ -58,8 +58,20 @@ class Tensor:
       serves both.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "label", "_prev", "_vjps", "_op",
-                 "_retains_grad", "_replay", "_version", "_created", "__weakref__")
+    __slots__ = (
+        "data",
+        "grad",
+        "requires_grad",
+        "label",
+        "_prev",
+        "_vjps",
+        "_op",
+        "_retains_grad",
+        "_replay",
+        "_version",
+        "_created",
+        "__weakref__",
+    )
 
     # Make NumPy hand ``ndarray <op> Tensor`` over to Tensor's reflected methods.
     __array_ufunc__ = None
@@ -221,8 +233,13 @@ class Tensor:
         return self
 
     def __repr__(self) -> str:
-        body = numpy.array2string(backend.to_device(self.data, "cpu"), separator=", ",
-                                  prefix="Tensor(", threshold=60, precision=4)
+        body = numpy.array2string(
+            backend.to_device(self.data, "cpu"),
+            separator=", ",
+            prefix="Tensor(",
+            threshold=60,
+            precision=4,
+        )
         extras = [f"dtype={self.dtype}"]
         if self.device != "cpu":
             extras.append(f"device='{self.device}'")
@@ -234,8 +251,14 @@ class Tensor:
 
     # ---- backward ----------------------------------------------------------------------------
 
-    def backward(self, grad=None, retain_graph: bool | None = None, create_graph: bool = False,
-                 *, gradient=None) -> None:
+    def backward(
+        self,
+        grad=None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        *,
+        gradient=None,
+    ) -> None:
         """Accumulate ∂self/∂leaf into ``leaf.grad`` for every leaf that requires grad.
 
         Args:
@@ -253,8 +276,12 @@ class Tensor:
             if grad is not None:
                 raise TypeError("backward() got both grad= and gradient=; they are one argument")
             grad = gradient
-        backprop.backward(self, grad, retain_graph=create_graph if retain_graph is None
-                          else retain_graph, create_graph=create_graph)
+        backprop.backward(
+            self,
+            grad,
+            retain_graph=create_graph if retain_graph is None else retain_graph,
+            create_graph=create_graph,
+        )
 
     # ---- in-place changes ---------------------------------------------------------------------
 
@@ -293,8 +320,9 @@ class Tensor:
         source = source.data if isinstance(source, Tensor) else source
         if backend.is_array(source):
             source = backend.to_device(source, self.device)
-        self._write("copy_", lambda data: backend.array_module(data).copyto(
-            data, source, casting="unsafe"))
+        self._write(
+            "copy_", lambda data: backend.array_module(data).copyto(data, source, casting="unsafe")
+        )
         return self
 
     def fill_(self, value) -> Tensor:
@@ -336,8 +364,9 @@ class Tensor:
     def _change(self, name, ufunc, other) -> Tensor:
         """A named in-place method (``add_`` …): always in place, refused inside a graph."""
         if _operand(other) is None:
-            raise TypeError(f"{name}() takes a Tensor, an array or a number, "
-                            f"got {type(other).__name__}")
+            raise TypeError(
+                f"{name}() takes a Tensor, an array or a number, got {type(other).__name__}"
+            )
         self._refuse_recorded_change(name + "()", other)
         self._apply_ufunc(name + "()", ufunc, other)
         return self
@@ -381,8 +410,9 @@ class Tensor:
         try:
             change(self.data)
         except TypeError as error:  # NumPy's casting errors are TypeErrors
-            raise TypeError(f"{what} cannot store the result in a tensor of dtype {self.dtype} "
-                            f"({error})") from None
+            raise TypeError(
+                f"{what} cannot store the result in a tensor of dtype {self.dtype} ({error})"
+            ) from None
         except ValueError as error:
             raise ValueError(f"{what} on a tensor of shape {self.shape}: {error}") from None
         self._version = versions.next()
@@ -498,8 +528,10 @@ class Tensor:
     def t(self) -> Tensor:
         """The transpose of a matrix (PyTorch's ``t()``; a vector is returned as it is)."""
         if self.ndim > 2:
-            raise ValueError(f"t() needs at most 2 dimensions, this tensor has shape {self.shape}"
-                             "; use transpose(a, b) or permute(...)")
+            raise ValueError(
+                f"t() needs at most 2 dimensions, this tensor has shape {self.shape}"
+                "; use transpose(a, b) or permute(...)"
+            )
         return ops.transpose(self)
 
     def exp(self):
@@ -653,7 +685,8 @@ class Tensor:
                 f"repeat{repeats}: NumPy repeats each element (x.repeat(n, axis=k), also "
                 "x.repeat_interleave(n, dim=k)) and PyTorch tiles the whole tensor "
                 f"(x.tile({repeats if len(repeats) != 1 else repeats[0]})); say which with "
-                "axis= or use tile()")
+                "axis= or use tile()"
+            )
         return ops.repeat(self, *repeats, **names)
 
     def repeat_interleave(self, repeats, dim=None):
@@ -765,8 +798,10 @@ def _scaled(other, alpha):
 def _check_same_device(tensor, array, what) -> None:
     device = backend.device_of(array)
     if device != tensor.device:
-        raise ValueError(f"{what}: the tensor is on {tensor.device} but the value is on "
-                         f"{device}; move it with .to('{tensor.device}') first")
+        raise ValueError(
+            f"{what}: the tensor is on {tensor.device} but the value is on "
+            f"{device}; move it with .to('{tensor.device}') first"
+        )
 
 
 def _compare(ufunc, a, b):

@@ -35,8 +35,17 @@ class Value:
         _d_left, _d_right: ∂(this value)/∂_left and ∂(this value)/∂_right.
     """
 
-    __slots__ = ("data", "grad", "has_grad", "label", "_op",
-                 "_left", "_d_left", "_right", "_d_right")
+    __slots__ = (
+        "data",
+        "grad",
+        "has_grad",
+        "label",
+        "_op",
+        "_left",
+        "_d_left",
+        "_right",
+        "_d_right",
+    )
 
     def __init__(self, data, _children=(), _op="", label="", _local_grads=()):
         if data.__class__ is not float:
@@ -102,7 +111,7 @@ class Value:
             )
         a, b = self.data, float(exponent)
         _check_real_power(a, b)
-        return _result(a ** b, f"**{_short(exponent)}", left=self, d_left=_power_derivative(a, b))
+        return _result(a**b, f"**{_short(exponent)}", left=self, d_left=_power_derivative(a, b))
 
     def __rpow__(self, base):
         """base ** self for a plain number ``base``."""
@@ -227,8 +236,10 @@ def weighted_sum(weights, inputs, bias=0.0) -> Value:
     weights = tuple(_as_value(w) for w in weights)
     inputs = tuple(_as_value(x) for x in inputs)
     if len(weights) != len(inputs):
-        raise ValueError(f"weighted_sum needs one weight per input: got {len(weights)} weights "
-                         f"and {len(inputs)} inputs")
+        raise ValueError(
+            f"weighted_sum needs one weight per input: got {len(weights)} weights "
+            f"and {len(inputs)} inputs"
+        )
     bias = _as_value(bias)
     total = bias.data
     for w, x in zip(weights, inputs):
@@ -276,8 +287,16 @@ def _backward_order(root: Value) -> list:
     return order
 
 
-def _result(data: float, op: str, *, left: Value, d_left: float,
-            right: Value | None = None, d_right: float = 0.0, kind: type = Value) -> Value:
+def _result(
+    data: float,
+    op: str,
+    *,
+    left: Value,
+    d_left: float,
+    right: Value | None = None,
+    d_right: float = 0.0,
+    kind: type = Value,
+) -> Value:
     """The output of an op: its value ``data``, its name ``op``, and each parent with
     ∂output/∂parent (``d_left`` for ``left``, ``d_right`` for ``right``). The parents are named
     at every call, so that a reader sees which derivative goes with which input."""
@@ -336,7 +355,7 @@ def _undefined_power(a: float, b: float):
 def _power_with_value_exponent(base: Value, exponent: Value) -> Value:
     a, b = base.data, exponent.data
     _check_real_power(a, b)
-    out = a ** b
+    out = a**b
     if a > 0:
         d_exponent = out * math.log(a)
     elif a == 0 and b > 0:

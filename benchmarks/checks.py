@@ -26,8 +26,14 @@ from . import problems
 from .engines import FLOOR
 
 TOLERANCE = {"float32": 1e-4, "float64": 1e-9}
-PRECISION = {"mlp": "float32", "gpu_mlp": "float32", "chain": "float32", "moons": "float64",
-             "depth": "float64", "cnn": "float32"}
+PRECISION = {
+    "mlp": "float32",
+    "gpu_mlp": "float32",
+    "chain": "float32",
+    "moons": "float64",
+    "depth": "float64",
+    "cnn": "float32",
+}
 
 # The cases that are checked: small, so that the checks take seconds. W4 uses a chain short
 # enough for micrograd's recursive backward.
@@ -68,8 +74,9 @@ def compare(candidate: dict, reference: dict, tol: float) -> tuple[bool, str]:
     """Compare two {"value": ..., "grad0": ..., ...} results; the detail names the worst entry."""
     if candidate.keys() != reference.keys():
         return False, f"returned {len(candidate) - 1} gradients, expected {len(reference) - 1}"
-    errors = {name: relative_error(candidate[name], expected)
-              for name, expected in reference.items()}
+    errors = {
+        name: relative_error(candidate[name], expected) for name, expected in reference.items()
+    }
     worst = max(errors, key=lambda name: (not numpy.isfinite(errors[name]), errors[name]))
     ok = all(error <= tol for error in errors.values())
     detail = f"max rel. error {errors[worst]:.1e} ({worst}; tolerance {tol:.0e})"
@@ -91,8 +98,7 @@ def run_checks(workers: dict, cases=CHECK_CASES) -> list[CheckResult]:
             if workload not in workers[name].spec.workloads:
                 continue
             path = os.path.join(folder, f"{name}-{workload}.npz")
-            answer = workers[name].request("check", workload=workload, params=params,
-                                           path=path)
+            answer = workers[name].request("check", workload=workload, params=params, path=path)
             outputs[workload] = answer
         return name, outputs
 
@@ -119,8 +125,9 @@ def run_checks(workers: dict, cases=CHECK_CASES) -> list[CheckResult]:
                 ok, detail = False, f"no reference ({FLOOR[workload]}: {reference})"
             else:
                 ok, detail = compare(candidate, reference, TOLERANCE[PRECISION[workload]])
-            results.append(CheckResult(name, workload, params, ok, detail,
-                                       answer.get("written_with")))
+            results.append(
+                CheckResult(name, workload, params, ok, detail, answer.get("written_with"))
+            )
     for file in os.listdir(folder):
         os.remove(os.path.join(folder, file))
     os.rmdir(folder)
@@ -139,12 +146,13 @@ def _load(answer):
 
 def check_table(results: list[CheckResult], labels: dict) -> str:
     """A Markdown table: one row per workload and engine."""
-    lines = ["| Workload | Engine | Same loss and gradients as the floor? |",
-             "| --- | --- | --- |"]
+    lines = ["| Workload | Engine | Same loss and gradients as the floor? |", "| --- | --- | --- |"]
     for r in results:
         mark = "yes" if r.ok else "**no**"
-        lines.append(f"| {r.workload} {_params(r.params)} | {labels.get(r.engine, r.engine)} "
-                     f"| {mark}: {r.detail} |")
+        lines.append(
+            f"| {r.workload} {_params(r.params)} | {labels.get(r.engine, r.engine)} "
+            f"| {mark}: {r.detail} |"
+        )
     return "\n".join(lines)
 
 

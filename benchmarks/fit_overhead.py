@@ -34,13 +34,16 @@ REPETITIONS = 9
 
 def make_model(nin: int, nh: int, nout: int) -> nn.Sequential:
     al.manual_seed(1)
-    return nn.Sequential([nn.Dense(nh, input_shape=(nin,), activation="sigmoid", name="hidden"),
-                          nn.Dense(nout, activation="softmax", name="output")])
+    return nn.Sequential(
+        [
+            nn.Dense(nh, input_shape=(nin,), activation="sigmoid", name="hidden"),
+            nn.Dense(nout, activation="softmax", name="output"),
+        ]
+    )
 
 
 def train_with_fit(model, X, y, epochs, batch_size):
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     al.manual_seed(5)
     model.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0)
 
@@ -54,8 +57,8 @@ def train_by_hand(model, X, y, epochs, batch_size):
         order = al.default_generator().permutation(len(X))
         X_epoch, y_epoch = X[order], y[order]
         for start in range(0, len(X), batch_size):
-            x_batch = X_epoch[start:start + batch_size]
-            y_batch = y_epoch[start:start + batch_size]
+            x_batch = X_epoch[start : start + batch_size]
+            y_batch = y_epoch[start : start + batch_size]
             optimizer.zero_grad()
             logits = output.forward_logits(model.layers[0](x_batch))
             loss = nn.cross_entropy(logits, y_batch)
@@ -88,22 +91,27 @@ def main() -> None:
     for config in CONFIGS:
         fit, hand = measure(*config)
         nin, nh, nout, n, batch_size, epochs = config
-        row = (f"| {nin}-{nh}-{nout} | {n} | {batch_size} | {epochs} | {fit:.1f} | {hand:.1f} "
-               f"| {fit / hand:.3f} |")
+        row = (
+            f"| {nin}-{nh}-{nout} | {n} | {batch_size} | {epochs} | {fit:.1f} | {hand:.1f} "
+            f"| {fit / hand:.3f} |"
+        )
         print(row, flush=True)
         rows.append(row)
-    text = "\n".join([
-        "# `fit` against a hand-written loop",
-        "",
-        f"`python benchmarks/fit_overhead.py`, {datetime.date.today()}, {os.cpu_count()} cores, "
-        f"NumPy {numpy.__version__}; medians of {REPETITIONS} alternating repetitions; "
-        "identical final weights checked. Target: fit/loop ≤ 1.05.",
-        "",
-        "| network | samples | batch | epochs | fit µs/step | loop µs/step | fit/loop |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-        *rows,
-        "",
-    ])
+    text = "\n".join(
+        [
+            "# `fit` against a hand-written loop",
+            "",
+            f"`python benchmarks/fit_overhead.py`, {datetime.date.today()}, "
+            f"{os.cpu_count()} cores, "
+            f"NumPy {numpy.__version__}; medians of {REPETITIONS} alternating repetitions; "
+            "identical final weights checked. Target: fit/loop ≤ 1.05.",
+            "",
+            "| network | samples | batch | epochs | fit µs/step | loop µs/step | fit/loop |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            *rows,
+            "",
+        ]
+    )
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "FIT_OVERHEAD.md")
     with open(path, "w") as file:
         file.write(text)

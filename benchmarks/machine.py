@@ -22,9 +22,11 @@ def machine_info() -> dict:
         "os": _os_name(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "numpy": _numpy_info(),
-        "blas_env": {k: v for k, v in sorted(os.environ.items())
-                     if k.startswith(("OPENBLAS_", "MKL_", "OMP_", "GOTO", "BLIS_"))
-                     or k == "XLA_FLAGS"},
+        "blas_env": {
+            k: v
+            for k, v in sorted(os.environ.items())
+            if k.startswith(("OPENBLAS_", "MKL_", "OMP_", "GOTO", "BLIS_")) or k == "XLA_FLAGS"
+        },
         "load_average_at_start": load_average(),
     }
 
@@ -43,8 +45,10 @@ def _cpu_model() -> str:
         return platform.processor() or platform.machine()
     flags = fields.get("flags", "").split()
     vector = [name for flag, name in (("avx2", "AVX2"), ("avx512f", "AVX-512")) if flag in flags]
-    return (f"{fields.get('model name', '?')} (family {fields.get('cpu family', '?')}, "
-            f"model {fields.get('model', '?')}; {', '.join(vector) or 'no AVX2'})")
+    return (
+        f"{fields.get('model name', '?')} (family {fields.get('cpu family', '?')}, "
+        f"model {fields.get('model', '?')}; {', '.join(vector) or 'no AVX2'})"
+    )
 
 
 def line_starting(path: str, prefix: str) -> str | None:
@@ -54,7 +58,7 @@ def line_starting(path: str, prefix: str) -> str | None:
         with open(path) as file:
             for line in file:
                 if line.startswith(prefix):
-                    return line[len(prefix):]
+                    return line[len(prefix) :]
     except OSError:
         pass
     return None

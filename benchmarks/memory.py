@@ -41,8 +41,9 @@ class MemoryResult:
         """Peak minus the resident memory before the first step: what the steps added."""
         if not self.ok:
             return None
-        return statistics.median(p - b for p, b in zip(self.peak_rss_kib,
-                                                       self.rss_before_kib)) / 1024
+        return (
+            statistics.median(p - b for p, b in zip(self.peak_rss_kib, self.rss_before_kib)) / 1024
+        )
 
 
 def measure_memory(specs: list, case, log, extra_env: dict) -> dict:
@@ -61,8 +62,9 @@ def measure_memory(specs: list, case, log, extra_env: dict) -> dict:
                 continue
             try:
                 with WorkerProcess(spec, threads=1, extra_env=extra_env) as worker:
-                    answer = worker.request("memory", workload="mlp", params=params,
-                                            steps=case.steps, trace=trace)
+                    answer = worker.request(
+                        "memory", workload="mlp", params=params, steps=case.steps, trace=trace
+                    )
             except WorkerError as error:
                 answer = {"error": str(error).splitlines()[0]}
             if "error" in answer:

@@ -53,9 +53,15 @@ def torch_network(model: str):
     from cnn_mnist import FILTERS
 
     return nn.Sequential(
-        nn.Conv2d(1, FILTERS[0], 5), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(FILTERS[0], FILTERS[1], 5), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(4 * 4 * FILTERS[1], 10)), (1, 28, 28)
+        nn.Conv2d(1, FILTERS[0], 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(FILTERS[0], FILTERS[1], 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(4 * 4 * FILTERS[1], 10),
+    ), (1, 28, 28)
 
 
 def torch_run(model: str, Xtr, ytr, Xts, yts, epochs: int, seed: int) -> float:
@@ -77,7 +83,7 @@ def torch_run(model: str, Xtr, ytr, Xts, yts, epochs: int, seed: int) -> float:
     for _ in range(epochs):
         order = torch.randperm(len(x), generator=generator)
         for start in range(0, len(x), example.BATCH_SIZE):
-            batch = order[start:start + example.BATCH_SIZE]
+            batch = order[start : start + example.BATCH_SIZE]
             optimizer.zero_grad()
             loss_fn(network(x[batch]), y[batch]).backward()
             optimizer.step()
@@ -93,19 +99,26 @@ def lite_run(model: str, Xtr, ytr, Xts, yts, epochs: int, seed: int) -> float:
     return example.test_accuracy(network, Xts, yts)
 
 
-def compare(seeds: int = 5, epochs: int | None = None, data: str | None = None,
-            limit: int | None = None, verbose: bool = True, model: str = "mlp") -> dict:
+def compare(
+    seeds: int = 5,
+    epochs: int | None = None,
+    data: str | None = None,
+    limit: int | None = None,
+    verbose: bool = True,
+    model: str = "mlp",
+) -> dict:
     """Both engines over ``seeds`` seeds; ``limit`` keeps only the first images (for tests)."""
     try:
         import torch
     except ImportError:
-        raise SystemExit("PyTorch is not installed: pip install torch (it is only needed for "
-                         "this comparison)") from None
+        raise SystemExit(
+            "PyTorch is not installed: pip install torch (it is only needed for this comparison)"
+        ) from None
     example = importlib.import_module(EXAMPLES[model])
     epochs = epochs or example.EPOCHS
     Xtr, ytr, Xts, yts = load_mnist(data, seed=0).flat()
     if limit:
-        Xtr, ytr, Xts, yts = Xtr[:limit], ytr[:limit], Xts[:limit // 2], yts[:limit // 2]
+        Xtr, ytr, Xts, yts = Xtr[:limit], ytr[:limit], Xts[: limit // 2], yts[: limit // 2]
     results = {"autograd-lite": [], "PyTorch": []}
     seconds = {name: 0.0 for name in results}
     for seed in range(seeds):
@@ -114,31 +127,56 @@ def compare(seeds: int = 5, epochs: int | None = None, data: str | None = None,
             results[name].append(run(model, Xtr, ytr, Xts, yts, epochs, seed))
             seconds[name] += time.perf_counter() - started
         if verbose:
-            print(f"seed {seed}: autograd-lite {results['autograd-lite'][-1]:.4f}   "
-                  f"PyTorch {results['PyTorch'][-1]:.4f}", flush=True)
-    summary = {name: {"mean": float(np.mean(v)), "std": float(np.std(v, ddof=1))
-                      if len(v) > 1 else 0.0, "runs": v, "seconds": seconds[name]}
-               for name, v in results.items()}
-    summary["difference_points"] = 100 * (summary["autograd-lite"]["mean"]
-                                          - summary["PyTorch"]["mean"])
-    summary["settings"] = {"model": model, "seeds": seeds, "epochs": epochs,
-                           "batch_size": example.BATCH_SIZE, "lr": example.LEARNING_RATE,
-                           "n_train": len(Xtr), "n_test": len(Xts), "torch": torch.__version__}
+            print(
+                f"seed {seed}: autograd-lite {results['autograd-lite'][-1]:.4f}   "
+                f"PyTorch {results['PyTorch'][-1]:.4f}",
+                flush=True,
+            )
+    summary = {
+        name: {
+            "mean": float(np.mean(v)),
+            "std": float(np.std(v, ddof=1)) if len(v) > 1 else 0.0,
+            "runs": v,
+            "seconds": seconds[name],
+        }
+        for name, v in results.items()
+    }
+    summary["difference_points"] = 100 * (
+        summary["autograd-lite"]["mean"] - summary["PyTorch"]["mean"]
+    )
+    summary["settings"] = {
+        "model": model,
+        "seeds": seeds,
+        "epochs": epochs,
+        "batch_size": example.BATCH_SIZE,
+        "lr": example.LEARNING_RATE,
+        "n_train": len(Xtr),
+        "n_test": len(Xts),
+        "torch": torch.__version__,
+    }
     if verbose:
-        print(f"\n{model}: {len(Xtr)} training / {len(Xts)} test images, {epochs} epochs, "
-              f"batches of {example.BATCH_SIZE}, Adam lr {example.LEARNING_RATE}, {seeds} seeds")
+        print(
+            f"\n{model}: {len(Xtr)} training / {len(Xts)} test images, {epochs} epochs, "
+            f"batches of {example.BATCH_SIZE}, Adam lr {example.LEARNING_RATE}, {seeds} seeds"
+        )
         for name in results:
             s = summary[name]
-            print(f"  {name:14s} test accuracy {s['mean']:.4f} ± {s['std']:.4f} "
-                  f"({s['seconds']:.1f} s in all)")
+            print(
+                f"  {name:14s} test accuracy {s['mean']:.4f} ± {s['std']:.4f} "
+                f"({s['seconds']:.1f} s in all)"
+            )
         print(f"  difference: {summary['difference_points']:+.2f} points")
     return summary
 
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
-    p.add_argument("--model", choices=sorted(EXAMPLES), default="mlp",
-                   help="mlp: keras_demo_mnist.py's network; cnn: cnn_mnist.py's")
+    p.add_argument(
+        "--model",
+        choices=sorted(EXAMPLES),
+        default="mlp",
+        help="mlp: keras_demo_mnist.py's network; cnn: cnn_mnist.py's",
+    )
     p.add_argument("--seeds", type=int, default=5)
     p.add_argument("--epochs", type=int, default=None, help="default: the example's")
     p.add_argument("--data", default=None, help="a folder of MNIST IDX files or an mnist.npz")

@@ -127,26 +127,34 @@ class MoonsProblem:
     @property
     def parameters(self) -> list:
         """Neuron by neuron, its weights then its bias: micrograd's ``parameters()`` order."""
-        return [p for w_layer, b_layer in zip(self.weights, self.biases)
-                for w_row, b in zip(w_layer, b_layer) for p in [*w_row, b]]
+        return [
+            p
+            for w_layer, b_layer in zip(self.weights, self.biases)
+            for w_row, b in zip(w_layer, b_layer)
+            for p in [*w_row, b]
+        ]
 
 
-def moons_problem(n_points: int = 100, sizes=(2, 16, 16, 1), noise: float = 0.1,
-                  seed: int = SEED) -> MoonsProblem:
+def moons_problem(
+    n_points: int = 100, sizes=(2, 16, 16, 1), noise: float = 0.1, seed: int = SEED
+) -> MoonsProblem:
     """Two interleaved half circles (scikit-learn's ``make_moons``), weights U(-1, 1)."""
     rng = numpy.random.default_rng(seed + 2)
     n_outer = n_points // 2
     n_inner = n_points - n_outer
     t_outer = numpy.linspace(0, math.pi, n_outer)
     t_inner = numpy.linspace(0, math.pi, n_inner)
-    X = numpy.concatenate([
-        numpy.stack([numpy.cos(t_outer), numpy.sin(t_outer)], axis=1),
-        numpy.stack([1 - numpy.cos(t_inner), 0.5 - numpy.sin(t_inner)], axis=1),
-    ]) + noise * rng.standard_normal((n_points, 2))
+    X = numpy.concatenate(
+        [
+            numpy.stack([numpy.cos(t_outer), numpy.sin(t_outer)], axis=1),
+            numpy.stack([1 - numpy.cos(t_inner), 0.5 - numpy.sin(t_inner)], axis=1),
+        ]
+    ) + noise * rng.standard_normal((n_points, 2))
     y = numpy.concatenate([-numpy.ones(n_outer), numpy.ones(n_inner)])
     order = rng.permutation(n_points)
-    weights = [rng.uniform(-1, 1, (n_out, n_in)).tolist()
-               for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+    weights = [
+        rng.uniform(-1, 1, (n_out, n_in)).tolist() for n_in, n_out in zip(sizes[:-1], sizes[1:])
+    ]
     biases = [[0.0] * n_out for n_out in sizes[1:]]
     return MoonsProblem(X[order].tolist(), y[order].tolist(), weights, biases)
 
@@ -206,8 +214,14 @@ class CNNProblem:
     def parameters(self) -> list:
         """conv1 kernel and bias, conv2 kernel and bias, dense weight and bias: the order in
         which every engine returns its gradients."""
-        return [self.conv_weights[0], self.conv_biases[0], self.conv_weights[1],
-                self.conv_biases[1], self.dense_weight, self.dense_bias]
+        return [
+            self.conv_weights[0],
+            self.conv_biases[0],
+            self.conv_weights[1],
+            self.conv_biases[1],
+            self.dense_weight,
+            self.dense_bias,
+        ]
 
 
 CNN_CHANNELS = (1, 8, 16)  # the images' channels, then each convolution's filters
@@ -218,16 +232,24 @@ def cnn_problem(batch: int, seed: int = SEED) -> CNNProblem:
     rng = numpy.random.default_rng(seed + 3)
     kernels, biases = [], []
     for n_in, n_out in zip(CNN_CHANNELS[:-1], CNN_CHANNELS[1:]):
-        kernels.append((rng.standard_normal((n_out, n_in, 5, 5))
-                        * math.sqrt(2.0 / (n_in * 25))).astype(numpy.float32))
+        kernels.append(
+            (rng.standard_normal((n_out, n_in, 5, 5)) * math.sqrt(2.0 / (n_in * 25))).astype(
+                numpy.float32
+            )
+        )
         biases.append((0.01 * rng.standard_normal(n_out)).astype(numpy.float32))
     features = 4 * 4 * CNN_CHANNELS[-1]
-    dense = (rng.standard_normal((10, features)) * math.sqrt(2.0 / features)).astype(
-        numpy.float32)
+    dense = (rng.standard_normal((10, features)) * math.sqrt(2.0 / features)).astype(numpy.float32)
     x = rng.random((batch, 28, 28, 1), dtype=numpy.float32)
     y = rng.integers(0, 10, size=batch, dtype=numpy.int64)
-    return CNNProblem(tuple(kernels), tuple(biases), dense,
-                      (0.01 * rng.standard_normal(10)).astype(numpy.float32), x, y)
+    return CNNProblem(
+        tuple(kernels),
+        tuple(biases),
+        dense,
+        (0.01 * rng.standard_normal(10)).astype(numpy.float32),
+        x,
+        y,
+    )
 
 
 def make(workload: str, params: dict):

@@ -20,8 +20,14 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # Read by OpenBLAS, MKL, BLIS, Accelerate, OpenMP (PyTorch, libgomp) and numexpr at import.
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                    "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
 
 
 def thread_env(threads: int, extra: dict | None = None) -> dict:
@@ -36,8 +42,7 @@ def thread_env(threads: int, extra: dict | None = None) -> dict:
     multi = "true" if threads > 1 else "false"
     xla = f"--xla_cpu_multi_thread_eigen={multi} intra_op_parallelism_threads={threads}"
     env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " " + xla).strip()
-    env["PYTHONPATH"] = os.pathsep.join(
-        p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     env.update(extra or {})
     return env
 
@@ -55,8 +60,12 @@ class WorkerProcess:
         self.log = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "benchmarks.worker", spec.name, "--threads", str(threads)],
-            cwd=REPO_ROOT, env=thread_env(threads, {**(extra_env or {}), **spec.env}),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
+            cwd=REPO_ROOT,
+            env=thread_env(threads, {**(extra_env or {}), **spec.env}),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
         )
         self.ready = None  # the first answer: {"ready": true} or {"error": ...}
 
@@ -92,8 +101,10 @@ class WorkerProcess:
             if readable:
                 line = stream.readline()
                 if not line:
-                    raise WorkerError(f"{self.spec.name}: the worker died "
-                                      f"(exit code {self.process.wait()}):\n{self.log_tail()}")
+                    raise WorkerError(
+                        f"{self.spec.name}: the worker died "
+                        f"(exit code {self.process.wait()}):\n{self.log_tail()}"
+                    )
                 return json.loads(line)
 
     def log_tail(self, lines: int = 15) -> str:

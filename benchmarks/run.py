@@ -45,7 +45,7 @@ class Run:
     machine: dict
     engine_info: dict = field(default_factory=dict)
     checks: list = field(default_factory=list)
-    cases: list = field(default_factory=list)   # [(Case, {engine: Measurement})]
+    cases: list = field(default_factory=list)  # [(Case, {engine: Measurement})]
     memory: dict | None = None
     memory_case: plan.MemoryCase | None = None
     gpu_skipped: str | None = None
@@ -69,34 +69,66 @@ def log(text: str) -> None:
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Benchmark autograd_lite against hand-written NumPy/Python and its peers.")
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer repetitions and 1 thread only (under 2 minutes)")
-    parser.add_argument("--check", "--check-only", dest="check", action="store_true",
-                        help="only check that all engines agree on losses and gradients")
-    parser.add_argument("--engines", default="",
-                        help="comma-separated engines to run (default: all installed): "
-                        + ", ".join(s.name for s in ENGINES) + "; the floors are always run")
-    parser.add_argument("--workloads", default="",
-                        help="comma-separated workloads to check and time (default: all): "
-                        "mlp, chain, moons, depth, cnn; the memory case W5 and the runs with "
-                        "more threads need mlp")
-    parser.add_argument("--merge", metavar="JSON", default=None,
-                        help="put this run's cases, checks and targets into the earlier run "
-                        "saved in JSON (replacing the cases measured again) and write the "
-                        "report of the whole, by default beside that JSON")
-    parser.add_argument("--threads", default=None,
-                        help="thread counts for W1, e.g. '1,2' (default: 1,2; --quick: 1)")
-    parser.add_argument("--lite-api", choices=("auto", "nn", "ops"), default="auto",
-                        help="write autograd_lite's workloads with the nn package ('nn'), the "
-                        "engine's ops ('ops') or nn where it exists ('auto', the default)")
-    parser.add_argument("--out", default=None,
-                        help="Markdown file to write (default: benchmarks/RESULTS.md for the "
-                        "full run, benchmarks/results-quick.md for --quick)")
+        description="Benchmark autograd_lite against hand-written NumPy/Python and its peers.",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer repetitions and 1 thread only (under 2 minutes)"
+    )
+    parser.add_argument(
+        "--check",
+        "--check-only",
+        dest="check",
+        action="store_true",
+        help="only check that all engines agree on losses and gradients",
+    )
+    parser.add_argument(
+        "--engines",
+        default="",
+        help="comma-separated engines to run (default: all installed): "
+        + ", ".join(s.name for s in ENGINES)
+        + "; the floors are always run",
+    )
+    parser.add_argument(
+        "--workloads",
+        default="",
+        help="comma-separated workloads to check and time (default: all): "
+        "mlp, chain, moons, depth, cnn; the memory case W5 and the runs with "
+        "more threads need mlp",
+    )
+    parser.add_argument(
+        "--merge",
+        metavar="JSON",
+        default=None,
+        help="put this run's cases, checks and targets into the earlier run "
+        "saved in JSON (replacing the cases measured again) and write the "
+        "report of the whole, by default beside that JSON",
+    )
+    parser.add_argument(
+        "--threads",
+        default=None,
+        help="thread counts for W1, e.g. '1,2' (default: 1,2; --quick: 1)",
+    )
+    parser.add_argument(
+        "--lite-api",
+        choices=("auto", "nn", "ops"),
+        default="auto",
+        help="write autograd_lite's workloads with the nn package ('nn'), the "
+        "engine's ops ('ops') or nn where it exists ('auto', the default)",
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="Markdown file to write (default: benchmarks/RESULTS.md for the "
+        "full run, benchmarks/results-quick.md for --quick)",
+    )
     parser.add_argument("--json", default=None, help="JSON file to write (default: beside --out)")
-    parser.add_argument("--render", metavar="JSON", default=None,
-                        help="measure nothing: write the Markdown again from the JSON file of an "
-                        "earlier run (after editing ANALYSIS.md, say)")
+    parser.add_argument(
+        "--render",
+        metavar="JSON",
+        default=None,
+        help="measure nothing: write the Markdown again from the JSON file of an "
+        "earlier run (after editing ANALYSIS.md, say)",
+    )
     return parser.parse_args(argv)
 
 
@@ -179,9 +211,11 @@ def skips_for(case, workers, failed_checks, done) -> dict:
                 continue
             estimate = measurement.median(1.0) / earlier_case.per * case.per
             if estimate > case.max_run_seconds:
-                skip[name] = (f"skipped: one run would take about {estimate:.0f} s "
-                              f"(from the shorter chain), over this run's budget of "
-                              f"{case.max_run_seconds:.0f} s")
+                skip[name] = (
+                    f"skipped: one run would take about {estimate:.0f} s "
+                    f"(from the shorter chain), over this run's budget of "
+                    f"{case.max_run_seconds:.0f} s"
+                )
     return skip
 
 
@@ -215,8 +249,7 @@ def profile_misses(run, extra_env) -> None:
         log(f"profiling {title}")
         try:
             with WorkerProcess(get(engine), case.threads, extra_env) as worker:
-                answer = worker.request("profile", workload=case.workload, params=params,
-                                        runs=runs)
+                answer = worker.request("profile", workload=case.workload, params=params, runs=runs)
         except WorkerError as error:
             answer = {"error": str(error)}
         run.profiles[f"{title}, {runs} runs"] = answer.get("text") or answer.get("error")
@@ -230,16 +263,21 @@ def run_benchmark(args, argv, specs, missing, extra_env) -> Run:
     threads = tuple(int(n) for n in (args.threads or ("1" if args.quick else "1,2")).split(","))
     if not _chosen("mlp", workloads):
         threads = (1,)  # only W1 runs with more threads
-    run = Run(command=("python -m benchmarks " + shlex.join(argv)).strip(), quick=args.quick,
-              machine=machine_info())
+    run = Run(
+        command=("python -m benchmarks " + shlex.join(argv)).strip(),
+        quick=args.quick,
+        machine=machine_info(),
+    )
     done = {}  # case key -> (case, results), for the estimates of later cases
 
-    cases, failed = _check_and_time_at_one_thread(run, args.quick, workloads, threads, specs,
-                                                  extra_env, done)
+    cases, failed = _check_and_time_at_one_thread(
+        run, args.quick, workloads, threads, specs, extra_env, done
+    )
     for n in threads:
         if n != 1:
-            _time_at_more_threads(run, n, [c for c in cases if c.threads == n], specs, failed,
-                                  extra_env, done)
+            _time_at_more_threads(
+                run, n, [c for c in cases if c.threads == n], specs, failed, extra_env, done
+            )
     if _chosen("mlp", workloads):
         _measure_memory(run, args.quick, specs, failed, extra_env)
 
@@ -256,8 +294,7 @@ def run_benchmark(args, argv, specs, missing, extra_env) -> Run:
 def _chosen(workload: str, workloads: tuple) -> bool:
     """Whether ``--workloads`` (``workloads``; none: all) asks for ``workload``; W6, W1 on the
     GPU, comes with W1."""
-    return not workloads or workload in workloads or \
-        workload == "gpu_mlp" and "mlp" in workloads
+    return not workloads or workload in workloads or workload == "gpu_mlp" and "mlp" in workloads
 
 
 def _check_and_time_at_one_thread(run, quick, workloads, threads, specs, extra_env, done):
@@ -271,10 +308,16 @@ def _check_and_time_at_one_thread(run, quick, workloads, threads, specs, extra_e
         log("checking that every engine computes the same loss and gradients")
         run.checks = checks.run_checks(workers, _check_cases(workers, workloads))
         failed = _failed_checks(run.checks)
-        run.gpu_skipped = workers["lite"].request("gpu")["reason"] if "lite" in workers \
+        run.gpu_skipped = (
+            workers["lite"].request("gpu")["reason"]
+            if "lite" in workers
             else "autograd_lite not run"
-        cases = [c for c in plan.timed_cases(quick, threads, gpu=run.gpu_skipped is None)
-                 if _chosen(c.workload, workloads)]
+        )
+        cases = [
+            c
+            for c in plan.timed_cases(quick, threads, gpu=run.gpu_skipped is None)
+            if _chosen(c.workload, workloads)
+        ]
         if run.gpu_skipped is None:
             failed.update(_engines_without_gpu(workers))
         time_cases(run, [c for c in cases if c.threads == 1], workers, failed, done)
@@ -286,10 +329,18 @@ def _check_and_time_at_one_thread(run, quick, workloads, threads, specs, extra_e
 def _failed_checks(results) -> dict:
     """{(engine, workload): reason} for each check an engine failed; failing W1 also keeps the
     engine out of W6, the same step on the GPU."""
-    failed = {(r.engine, r.workload): f"wrong result in the check ({r.detail})"
-              for r in results if not r.ok}
-    failed.update({(r.engine, "gpu_" + r.workload): failed[(r.engine, r.workload)]
-                   for r in results if not r.ok and r.workload == "mlp"})
+    failed = {
+        (r.engine, r.workload): f"wrong result in the check ({r.detail})"
+        for r in results
+        if not r.ok
+    }
+    failed.update(
+        {
+            (r.engine, "gpu_" + r.workload): failed[(r.engine, r.workload)]
+            for r in results
+            if not r.ok and r.workload == "mlp"
+        }
+    )
     return failed
 
 
@@ -313,7 +364,8 @@ def _time_at_more_threads(run, n, cases, specs, failed, extra_env, done) -> None
         for name, worker in workers.items():
             info = worker.request("info")
             run.engine_info.setdefault(name, {}).setdefault("at_other_thread_counts", {})[
-                str(n)] = {"threadpools": info.get("threadpools"), "setup": info.get("setup")}
+                str(n)
+            ] = {"threadpools": info.get("threadpools"), "setup": info.get("setup")}
         time_cases(run, cases, workers, failed, done)
     finally:
         close_all(workers)
@@ -322,8 +374,11 @@ def _time_at_more_threads(run, n, cases, specs, failed, extra_env, done) -> None
 def _measure_memory(run, quick, specs, failed, extra_env) -> None:
     """W5: peak memory of W1's training steps, for every engine whose W1 check passed."""
     run.memory_case = plan.memory_case(quick)
-    mem_specs = [s for s in specs if "mlp" in s.workloads and (s.name, "mlp") not in failed
-                 and s.name != "lite_ops"]
+    mem_specs = [
+        s
+        for s in specs
+        if "mlp" in s.workloads and (s.name, "mlp") not in failed and s.name != "lite_ops"
+    ]
     log(f"W5 memory: {', '.join(s.name for s in mem_specs)}")
     run.memory = memory.measure_memory(mem_specs, run.memory_case, log, extra_env)
 
@@ -332,8 +387,9 @@ def write_results(out: Path, run: Run) -> None:
     """Write ``out`` for ``run``, keeping the GPU section that ``python -m benchmarks gpu``
     wrote there (it is measured on another machine, by another command)."""
     old = out.read_text() if out.exists() else ""
-    out.write_text(report.replace_gpu_section(report.results_markdown(run),
-                                              report.gpu_section(old)))
+    out.write_text(
+        report.replace_gpu_section(report.results_markdown(run), report.gpu_section(old))
+    )
 
 
 def main(argv=None) -> int:

@@ -14,12 +14,12 @@ from .timing import paired_ratio
 
 @dataclass
 class Target:
-    issue: str              # "#3", "#7", "#11" or "#13"
-    what: str               # the target, in words
-    measured: str           # the figure it is judged on
-    met: bool | None        # None: not measured in this run
-    row: tuple = ()         # (case key, engine) of the table row it belongs to
-    profile: tuple = ()     # (engine, case key) to profile when it is missed
+    issue: str  # "#3", "#7", "#11" or "#13"
+    what: str  # the target, in words
+    measured: str  # the figure it is judged on
+    met: bool | None  # None: not measured in this run
+    row: tuple = ()  # (case key, engine) of the table row it belongs to
+    profile: tuple = ()  # (engine, case key) to profile when it is missed
 
     @property
     def verdict(self) -> str:
@@ -29,8 +29,11 @@ class Target:
 def _find(cases: list, case_id: str, threads: int = 1, **params):
     """The (case, results) pair of ``case_id`` whose params include ``params``."""
     for case, results in cases:
-        if case.id == case_id and case.threads == threads and all(
-                case.params.get(k) == v for k, v in params.items()):
+        if (
+            case.id == case_id
+            and case.threads == threads
+            and all(case.params.get(k) == v for k, v in params.items())
+        ):
             return case, results
     return None, {}
 
@@ -53,9 +56,16 @@ def _fmt(value, suffix="×", digits=3):
 
 def evaluate(cases: list, memory: dict | None, gpu_skipped: str | None) -> list[Target]:
     """All targets, in the order of the issues' lists."""
-    return [*_w1_targets(cases), *_w2_targets(cases), *_w3_targets(cases), *_w4_targets(cases),
-            *_w5_targets(memory), *_w7_targets(cases), w6_target(cases, gpu_skipped),
-            *_targets_13(cases, memory)]
+    return [
+        *_w1_targets(cases),
+        *_w2_targets(cases),
+        *_w3_targets(cases),
+        *_w4_targets(cases),
+        *_w5_targets(memory),
+        *_w7_targets(cases),
+        w6_target(cases, gpu_skipped),
+        *_targets_13(cases, memory),
+    ]
 
 
 def _w1_profile_key(cases: list, case) -> str:
@@ -75,11 +85,27 @@ def _w1_targets(cases: list) -> list[Target]:
         ratio = _ratio(results, "lite", "numpy")
         row = (case.key, "lite")
         profile = ("lite", _w1_profile_key(cases, case))
-        targets.append(Target("#7", f"W1 batch {batch}: step time ≤ 1.10× NumPy by hand",
-                              _fmt(ratio), _judge(ratio, 1.10), row, profile))
+        targets.append(
+            Target(
+                "#7",
+                f"W1 batch {batch}: step time ≤ 1.10× NumPy by hand",
+                _fmt(ratio),
+                _judge(ratio, 1.10),
+                row,
+                profile,
+            )
+        )
         if batch in (128, 512):
-            targets.append(Target("#3", f"W1 batch {batch}: step time ≤ 1.15× NumPy by hand",
-                                  _fmt(ratio), _judge(ratio, 1.15), row, profile))
+            targets.append(
+                Target(
+                    "#3",
+                    f"W1 batch {batch}: step time ≤ 1.15× NumPy by hand",
+                    _fmt(ratio),
+                    _judge(ratio, 1.15),
+                    row,
+                    profile,
+                )
+            )
     return targets
 
 
@@ -93,12 +119,30 @@ def _w2_targets(cases: list) -> list[Target]:
     vs_torch = _ratio(results, "lite", "torch")
     row, profile = (case.key, "lite"), ("lite", case.key)
     return [
-        Target("#7", "W2: ≤ 3.0 µs/op, forward + backward", _fmt(per_op, " µs/op"),
-               _judge(per_op, 3.0), row, profile),
-        Target("#7", "W2: no slower than eager PyTorch", _fmt(vs_torch, "× PyTorch"),
-               _judge(vs_torch, 1.0), row, profile),
-        Target("#3", "W2: ≤ 5 µs/op, forward + backward", _fmt(per_op, " µs/op"),
-               _judge(per_op, 5.0), row, profile),
+        Target(
+            "#7",
+            "W2: ≤ 3.0 µs/op, forward + backward",
+            _fmt(per_op, " µs/op"),
+            _judge(per_op, 3.0),
+            row,
+            profile,
+        ),
+        Target(
+            "#7",
+            "W2: no slower than eager PyTorch",
+            _fmt(vs_torch, "× PyTorch"),
+            _judge(vs_torch, 1.0),
+            row,
+            profile,
+        ),
+        Target(
+            "#3",
+            "W2: ≤ 5 µs/op, forward + backward",
+            _fmt(per_op, " µs/op"),
+            _judge(per_op, 5.0),
+            row,
+            profile,
+        ),
     ]
 
 
@@ -108,9 +152,16 @@ def _w3_targets(cases: list) -> list[Target]:
     if case is None:
         return []
     speedup = _ratio(results, "micrograd", "lite_value")
-    return [Target("#7", "W3: at least 10× faster than micrograd",
-                   _fmt(speedup, "× faster", 1), _judge(speedup, 10.0, at_most=False),
-                   (case.key, "lite_value"), ("lite_value", case.key))]
+    return [
+        Target(
+            "#7",
+            "W3: at least 10× faster than micrograd",
+            _fmt(speedup, "× faster", 1),
+            _judge(speedup, 10.0, at_most=False),
+            (case.key, "lite_value"),
+            ("lite_value", case.key),
+        )
+    ]
 
 
 def _w4_targets(cases: list) -> list[Target]:
@@ -126,9 +177,16 @@ def _w4_targets(cases: list) -> list[Target]:
             measured, met = result.status, False
         else:
             measured, met = _fmt(ratio, "× PyTorch"), _judge(ratio, 1.0)
-        targets.append(Target(
-            "#7", f"W4: 1,000,000-op chain on {name} completes, ≤ PyTorch's µs/op",
-            measured, met, (case.key, engine), (engine, case.key)))
+        targets.append(
+            Target(
+                "#7",
+                f"W4: 1,000,000-op chain on {name} completes, ≤ PyTorch's µs/op",
+                measured,
+                met,
+                (case.key, engine),
+                (engine, case.key),
+            )
+        )
     return targets
 
 
@@ -137,9 +195,16 @@ def _w5_targets(memory: dict | None) -> list[Target]:
     if not memory:
         return []
     ratio = _peak_memory_ratio(memory, "numpy")
-    return [Target(issue, "W5: peak RSS ≤ 1.25× the NumPy-by-hand process",
-                   _fmt(ratio), _judge(ratio, 1.25), ("W5", "lite"))
-            for issue in ("#3", "#7")]
+    return [
+        Target(
+            issue,
+            "W5: peak RSS ≤ 1.25× the NumPy-by-hand process",
+            _fmt(ratio),
+            _judge(ratio, 1.25),
+            ("W5", "lite"),
+        )
+        for issue in ("#3", "#7")
+    ]
 
 
 def _w7_targets(cases: list) -> list[Target]:
@@ -148,8 +213,16 @@ def _w7_targets(cases: list) -> list[Target]:
     if case is None:
         return []
     ratio = _ratio(results, "lite", "torch")
-    return [Target("#11", "W7: CNN step ≤ 1.5× PyTorch eager", _fmt(ratio, "× PyTorch"),
-                   _judge(ratio, 1.5), (case.key, "lite"), ("lite", case.key))]
+    return [
+        Target(
+            "#11",
+            "W7: CNN step ≤ 1.5× PyTorch eager",
+            _fmt(ratio, "× PyTorch"),
+            _judge(ratio, 1.5),
+            (case.key, "lite"),
+            ("lite", case.key),
+        )
+    ]
 
 
 def _peak_memory_ratio(memory: dict, floor: str):
@@ -172,38 +245,79 @@ def _targets_13(cases: list, memory: dict | None) -> list[Target]:
             continue
         profile_case = _w1_profile_key(cases, case)
         ratio = _ratio(results, "lite", "numpy_prealloc")
-        targets.append(Target("#13", f"W1 batch {batch}: nn step ≤ {limit:.2f}× NumPy by hand, "
-                              "preallocated", _fmt(ratio), _judge(ratio, limit),
-                              (case.key, "lite"), ("lite", profile_case)))
+        targets.append(
+            Target(
+                "#13",
+                f"W1 batch {batch}: nn step ≤ {limit:.2f}× NumPy by hand, preallocated",
+                _fmt(ratio),
+                _judge(ratio, limit),
+                (case.key, "lite"),
+                ("lite", profile_case),
+            )
+        )
         ops_vs_torch = _ratio(results, "lite_ops", "torch")
-        targets.append(Target("#13", f"W1 batch {batch}: x @ W + b step ≤ 1.00× PyTorch eager",
-                              _fmt(ops_vs_torch, "× PyTorch"), _judge(ops_vs_torch, 1.0),
-                              (case.key, "lite_ops"), ("lite_ops", profile_case)))
+        targets.append(
+            Target(
+                "#13",
+                f"W1 batch {batch}: x @ W + b step ≤ 1.00× PyTorch eager",
+                _fmt(ops_vs_torch, "× PyTorch"),
+                _judge(ops_vs_torch, 1.0),
+                (case.key, "lite_ops"),
+                ("lite_ops", profile_case),
+            )
+        )
         if batch == 32:
             ratio = _ratio(results, "lite_ops", "numpy_prealloc")
-            targets.append(Target("#13", "W1 batch 32: x @ W + b step ≤ 1.30× NumPy by hand, "
-                                  "preallocated", _fmt(ratio), _judge(ratio, 1.30),
-                                  (case.key, "lite_ops"), ("lite_ops", profile_case)))
+            targets.append(
+                Target(
+                    "#13",
+                    "W1 batch 32: x @ W + b step ≤ 1.30× NumPy by hand, preallocated",
+                    _fmt(ratio),
+                    _judge(ratio, 1.30),
+                    (case.key, "lite_ops"),
+                    ("lite_ops", profile_case),
+                )
+            )
 
     case, results = _find(cases, "W2")
     if case is not None:
         vs_torch = _ratio(results, "lite", "torch")
-        targets.append(Target("#13", "W2: ≤ 0.70× eager PyTorch per op",
-                              _fmt(vs_torch, "× PyTorch"), _judge(vs_torch, 0.70),
-                              (case.key, "lite"), ("lite", case.key)))
+        targets.append(
+            Target(
+                "#13",
+                "W2: ≤ 0.70× eager PyTorch per op",
+                _fmt(vs_torch, "× PyTorch"),
+                _judge(vs_torch, 0.70),
+                (case.key, "lite"),
+                ("lite", case.key),
+            )
+        )
 
     case, results = _find(cases, "W3")
     if case is not None:
         speedup = _ratio(results, "micrograd", "lite_value_ops")
-        targets.append(Target("#13", "W3 with micrograd's MLP over Value: at least 12× faster "
-                              "than micrograd", _fmt(speedup, "× faster", 1),
-                              _judge(speedup, 12.0, at_most=False),
-                              (case.key, "lite_value_ops"), ("lite_value_ops", case.key)))
+        targets.append(
+            Target(
+                "#13",
+                "W3 with micrograd's MLP over Value: at least 12× faster than micrograd",
+                _fmt(speedup, "× faster", 1),
+                _judge(speedup, 12.0, at_most=False),
+                (case.key, "lite_value_ops"),
+                ("lite_value_ops", case.key),
+            )
+        )
 
     if memory:
         ratio = _peak_memory_ratio(memory, "numpy_prealloc")
-        targets.append(Target("#13", "W5: peak RSS ≤ 1.10× NumPy by hand, preallocated",
-                              _fmt(ratio), _judge(ratio, 1.10), ("W5", "lite")))
+        targets.append(
+            Target(
+                "#13",
+                "W5: peak RSS ≤ 1.10× NumPy by hand, preallocated",
+                _fmt(ratio),
+                _judge(ratio, 1.10),
+                ("W5", "lite"),
+            )
+        )
     return targets
 
 
@@ -218,5 +332,6 @@ def w6_target(cases: list, gpu_skipped: str | None) -> Target:
         reason = "not installed" if torch is None else torch.status
         return Target("#7", what, f"not judged: PyTorch CUDA {reason}", None)
     ratio = _ratio(results, "lite", "torch")
-    return Target("#7", what, _fmt(ratio), _judge(ratio, 1.3), (case.key, "lite"),
-                  ("lite", case.key))
+    return Target(
+        "#7", what, _fmt(ratio), _judge(ratio, 1.3), (case.key, "lite"), ("lite", case.key)
+    )

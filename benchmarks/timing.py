@@ -22,11 +22,11 @@ class Measurement:
     """One engine on one case."""
 
     engine: str
-    status: str = "ok"               # "ok", "fails: ...", "skipped: ..."
-    samples: list = field(default_factory=list)   # seconds of every run (not kept in the JSON)
-    blocks: list = field(default_factory=list)    # median seconds of each repetition's block
+    status: str = "ok"  # "ok", "fails: ...", "skipped: ..."
+    samples: list = field(default_factory=list)  # seconds of every run (not kept in the JSON)
+    blocks: list = field(default_factory=list)  # median seconds of each repetition's block
     written_with: object = None
-    median_seconds: float | None = None           # of all runs; set by ``finish``
+    median_seconds: float | None = None  # of all runs; set by ``finish``
     runs: int = 0
 
     def finish(self) -> None:
@@ -79,10 +79,14 @@ def measure(case, workers: dict, skip: dict, log) -> dict:
                 continue
             try:
                 answer = workers[name].request(
-                    "time", workload=case.workload, params=case.params,
-                    min_seconds=case.block_seconds, max_runs=case.max_runs,
+                    "time",
+                    workload=case.workload,
+                    params=case.params,
+                    min_seconds=case.block_seconds,
+                    max_runs=case.max_runs,
                     warmup_seconds=case.warmup_seconds if rep == 0 else 0.0,
-                    timeout=max(600, 20 * case.block_seconds))
+                    timeout=max(600, 20 * case.block_seconds),
+                )
             except WorkerError as error:
                 answer = {"error": str(error).splitlines()[0]}
             if "error" in answer:

@@ -88,8 +88,10 @@ def main() -> int:
     for name, seconds, target in rows:
         ok = seconds < target
         failed |= not ok
-        print(f"{name:<{width}}  {seconds:6.2f} s   target < {target:g} s  "
-              f"{'ok' if ok else 'TOO SLOW'}")
+        print(
+            f"{name:<{width}}  {seconds:6.2f} s   target < {target:g} s  "
+            f"{'ok' if ok else 'TOO SLOW'}"
+        )
     return 1 if failed else 0
 
 

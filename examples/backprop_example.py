@@ -55,6 +55,7 @@ def sigmoid(x):
 # %% [markdown]
 # ## The network and one forward and backward pass
 
+
 # %%
 def lecture_model():
     """The lecture's 2-3-3-1 sigmoid network (float64) and its example input."""
@@ -93,6 +94,7 @@ def forward_backward(model, x) -> dict:
 # %% [markdown]
 # ## The numbers, node by node
 
+
 # %%
 def node_table(n: dict) -> str:
     """Every node's j̄, j, ∂z/∂j̄ and ∂z/∂j."""
@@ -100,11 +102,14 @@ def node_table(n: dict) -> str:
     for layer, names in enumerate(NAMES):
         for k, name in enumerate(names):
             if layer == 0:
-                lines.append(f"{name:>5} {'':>9} {n['v'][0][k]:9.4f} {'':>10} "
-                             f"{n['delta'][0][k]:10.4f}")
+                lines.append(
+                    f"{name:>5} {'':>9} {n['v'][0][k]:9.4f} {'':>10} {n['delta'][0][k]:10.4f}"
+                )
             else:
-                lines.append(f"{name:>5} {n['v_bar'][layer][k]:9.4f} {n['v'][layer][k]:9.4f} "
-                             f"{n['delta_bar'][layer][k]:10.4f} {n['delta'][layer][k]:10.4f}")
+                lines.append(
+                    f"{name:>5} {n['v_bar'][layer][k]:9.4f} {n['v'][layer][k]:9.4f} "
+                    f"{n['delta_bar'][layer][k]:10.4f} {n['delta'][layer][k]:10.4f}"
+                )
     return "\n".join(lines)
 
 
@@ -116,32 +121,41 @@ def parameter_table(n: dict) -> str:
             lines.append(f"  ∂z/∂β_{j} = ∂z/∂{j}̄ = {n['grad_beta'][layer][m]: .6f}")
             for k, i in enumerate(NAMES[layer - 1]):
                 formula = n["delta_bar"][layer][m] * n["v"][layer - 1][k]
-                lines.append(f"  ∂z/∂W_{i},{j} = {n['grad_W'][layer - 1][m, k]: .6f}"
-                             f"   (∂z/∂{j}̄ · {i} = {formula: .6f})")
+                lines.append(
+                    f"  ∂z/∂W_{i},{j} = {n['grad_W'][layer - 1][m, k]: .6f}"
+                    f"   (∂z/∂{j}̄ · {i} = {formula: .6f})"
+                )
     return "\n".join(lines)
 
 
 # %% [markdown]
 # ## Checks: the lecture's formulas, the linear-algebra view, the scalar engine
 
+
 # %%
 def check_formulas(n: dict) -> dict[str, float]:
     """The largest error of each of the lecture's formulas against the engine's numbers."""
     L = len(NAMES) - 1
-    errors = {"delta_bar = s'(v_bar) × delta": 0.0, "delta = W^T delta_bar": 0.0,
-              "Delta = v delta_bar^T": 0.0, "dz/dbeta = delta_bar": 0.0}
+    errors = {
+        "delta_bar = s'(v_bar) × delta": 0.0,
+        "delta = W^T delta_bar": 0.0,
+        "Delta = v delta_bar^T": 0.0,
+        "dz/dbeta = delta_bar": 0.0,
+    }
 
     def worse(key, a, b):
         errors[key] = max(errors[key], float(np.abs(np.asarray(a) - np.asarray(b)).max()))
 
     for layer in range(1, L + 1):
         s = sigmoid(n["v_bar"][layer])
-        worse("delta_bar = s'(v_bar) × delta", n["delta_bar"][layer],
-              s * (1 - s) * n["delta"][layer])
+        worse(
+            "delta_bar = s'(v_bar) × delta", n["delta_bar"][layer], s * (1 - s) * n["delta"][layer]
+        )
         worse("dz/dbeta = delta_bar", n["grad_beta"][layer], n["delta_bar"][layer])
     for layer in range(L):
-        worse("delta = W^T delta_bar", n["delta"][layer],
-              n["W"][layer].T @ n["delta_bar"][layer + 1])
+        worse(
+            "delta = W^T delta_bar", n["delta"][layer], n["W"][layer].T @ n["delta_bar"][layer + 1]
+        )
         Delta = np.outer(n["v"][layer], n["delta_bar"][layer + 1])
         worse("Delta = v delta_bar^T", n["grad_W"][layer].T, Delta)
     return errors
@@ -150,22 +164,30 @@ def check_formulas(n: dict) -> dict[str, float]:
 def slide_slip(n: dict) -> float:
     """The largest difference between the slide's v_ℓ δ_{ℓ+1}ᵀ and the true Δ_ℓ: not 0."""
     L = len(NAMES) - 1
-    return max(float(np.abs(np.outer(n["v"][layer], n["delta"][layer + 1])
-                            - n["grad_W"][layer].T).max()) for layer in range(L))
+    return max(
+        float(np.abs(np.outer(n["v"][layer], n["delta"][layer + 1]) - n["grad_W"][layer].T).max())
+        for layer in range(L)
+    )
 
 
 def scalar_engine(n: dict) -> dict:
     """The same network built from ``Value``s, one per number, with the model's weights: returns
     z and every ∂z/∂W, ∂z/∂β and ∂z/∂(input) from the scalar engine."""
-    net = scalar_network(LectureParameters(weights=tuple(n["W"]), biases=tuple(n["beta"][1:]),
-                                           x=n["v"][0]))
+    net = scalar_network(
+        LectureParameters(weights=tuple(n["W"]), biases=tuple(n["beta"][1:]), x=n["v"][0])
+    )
     z = net.output
     z.backward()
-    grad_W = [np.array([[net.weight[i, j].grad for i in sources] for j in targets])
-              for sources, targets in zip(NAMES, NAMES[1:])]
-    return {"z": z.data, "grad_W": grad_W,
-            "grad_beta": [np.array([net.bias[j].grad for j in targets]) for targets in NAMES[1:]],
-            "grad_x": np.array([net.node[i].grad for i in NAMES[0]])}
+    grad_W = [
+        np.array([[net.weight[i, j].grad for i in sources] for j in targets])
+        for sources, targets in zip(NAMES, NAMES[1:])
+    ]
+    return {
+        "z": z.data,
+        "grad_W": grad_W,
+        "grad_beta": [np.array([net.bias[j].grad for j in targets]) for targets in NAMES[1:]],
+        "grad_x": np.array([net.node[i].grad for i in NAMES[0]]),
+    }
 
 
 def layout_notes(n: dict) -> dict:
@@ -173,20 +195,25 @@ def layout_notes(n: dict) -> dict:
     (the slide's [c̄, d̄, f̄] takes f̄ from layer 2)."""
     L = len(NAMES) - 1
     deltas = [np.outer(n["v"][layer], n["delta_bar"][layer + 1]) for layer in range(L)]
-    return {"W_shapes": [n["W"][layer].shape for layer in range(L)],
-            "Delta_shapes": [Delta.shape for Delta in deltas],
-            "Delta_is_W_transposed": all(np.array_equal(Delta, n["grad_W"][layer].T)
-                                         for layer, Delta in enumerate(deltas)),
-            "v_bar_1": [unicodedata.normalize("NFC", f"{j}\u0304") for j in NAMES[1]]}
+    return {
+        "W_shapes": [n["W"][layer].shape for layer in range(L)],
+        "Delta_shapes": [Delta.shape for Delta in deltas],
+        "Delta_is_W_transposed": all(
+            np.array_equal(Delta, n["grad_W"][layer].T) for layer, Delta in enumerate(deltas)
+        ),
+        "v_bar_1": [unicodedata.normalize("NFC", f"{j}\u0304") for j in NAMES[1]],
+    }
 
 
 def print_layout_notes(notes: dict) -> None:
     shape = lambda s: " × ".join(map(str, s))  # noqa: E731
     v_bar = ", ".join(notes["v_bar_1"])
     print(f"  the slide's v̄_1 = [c̄, d̄, f̄] is a slip: layer 1 is c, d, e, so v̄_1 = [{v_bar}]")
-    print(f"  layout: W_0 is {shape(notes['W_shapes'][0])} (one row per neuron of layer 1: c, d, "
-          f"e), Δ_0 = v_0 δ̄_1ᵀ is {shape(notes['Delta_shapes'][0])} (one row per input: a, b):\n"
-          "          Δ_ℓ is laid out as W_ℓᵀ, Δ_ℓ[k, m] = ∂z/∂W_ℓ[m, k]")
+    print(
+        f"  layout: W_0 is {shape(notes['W_shapes'][0])} (one row per neuron of layer 1: c, d, "
+        f"e), Δ_0 = v_0 δ̄_1ᵀ is {shape(notes['Delta_shapes'][0])} (one row per input: a, b):\n"
+        "          Δ_ℓ is laid out as W_ℓᵀ, Δ_ℓ[k, m] = ∂z/∂W_ℓ[m, k]"
+    )
 
 
 def compare_engines(n: dict, s: dict) -> float:
@@ -200,6 +227,7 @@ def compare_engines(n: dict, s: dict) -> float:
 # %% [markdown]
 # ## The drawings: the network, one frame per step, and an HTML page (needs Graphviz's dot)
 
+
 # %%
 def draw(model, x, out, frames: bool = True) -> dict:
     """Draw with ``viz``: the network with every number, the frames of the steps, the page.
@@ -211,8 +239,7 @@ def draw(model, x, out, frames: bool = True) -> dict:
     steps = viz.backprop_steps(model, x)
     written = {"steps": steps, "files": []}
     if not render.has_dot():
-        print("Graphviz's dot is not installed: skipping the drawings "
-              "(apt-get install graphviz)")
+        print("Graphviz's dot is not installed: skipping the drawings (apt-get install graphviz)")
         return written
     network = viz.draw_network(model, x)
     written["files"].append(network.save(folder / "backprop_network.png", dpi=100))
@@ -231,6 +258,7 @@ def draw(model, x, out, frames: bool = True) -> dict:
 # %% [markdown]
 # ## Run it
 
+
 # %%
 def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     model, x = lecture_model()
@@ -240,31 +268,45 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     engines = compare_engines(n, scalar_engine(n))
     notes = layout_notes(n)
     if verbose:
-        print(f"The lecture's 2-3-3-1 sigmoid network on (a, b) = ({x[0]:g}, {x[1]:g}); "
-              f"z = {n['z']:.6f}\n")
+        print(
+            f"The lecture's 2-3-3-1 sigmoid network on (a, b) = ({x[0]:g}, {x[1]:g}); "
+            f"z = {n['z']:.6f}\n"
+        )
         print(node_table(n))
         print("\nParameters, deepest layer first (∂z/∂W_{i,j} = ∂z/∂j̄ · i):")
         print(parameter_table(n))
         print("\nThe linear-algebra view against the engine (largest error):")
         for formula, error in errors.items():
             print(f"  {formula:32s} {error:.1e}")
-        print(f"  the slide's v_ℓ δ_(ℓ+1)ᵀ instead of v_ℓ δ̄_(ℓ+1)ᵀ is off by up to {slip:.4f}: "
-              "a slip; the weight gradient needs δ̄")
+        print(
+            f"  the slide's v_ℓ δ_(ℓ+1)ᵀ instead of v_ℓ δ̄_(ℓ+1)ᵀ is off by up to {slip:.4f}: "
+            "a slip; the weight gradient needs δ̄"
+        )
         print_layout_notes(notes)
-        print(f"Tensor engine against the scalar engine (Value), largest difference: "
-              f"{engines:.1e}\n")
+        print(
+            f"Tensor engine against the scalar engine (Value), largest difference: {engines:.1e}\n"
+        )
     drawn = draw(model, x, out, frames=not quick)
     steps, files = drawn["steps"], drawn["files"]
     viz_steps = len(steps)
     viz_error = max(abs(step.value - _engine_value(n, step.target)) for step in steps)
     if verbose:
-        print(f"\nviz.backprop_steps: {viz_steps} steps in lecture order; their numbers "
-              f"match the engine's to {viz_error:.1e}. The first and last few:")
+        print(
+            f"\nviz.backprop_steps: {viz_steps} steps in lecture order; their numbers "
+            f"match the engine's to {viz_error:.1e}. The first and last few:"
+        )
         lines = steps.table().splitlines()
         print("\n".join(lines[:4] + ["  ..."] + lines[-4:]))
-    return {"numbers": n, "formula_errors": errors, "slide_slip": slip,
-            "engine_difference": engines, "layout": notes, "viz_steps": viz_steps,
-            "viz_error": viz_error, "files": files}
+    return {
+        "numbers": n,
+        "formula_errors": errors,
+        "slide_slip": slip,
+        "engine_difference": engines,
+        "layout": notes,
+        "viz_steps": viz_steps,
+        "viz_error": viz_error,
+        "files": files,
+    }
 
 
 def _engine_value(n: dict, key: tuple) -> float:

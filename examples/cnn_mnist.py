@@ -46,28 +46,39 @@ def images(rows: np.ndarray) -> np.ndarray:
 # %% [markdown]
 # ## The model, Keras-style
 
+
 # %%
 def build_model(lr: float = LEARNING_RATE, seed: int = 0) -> Sequential:
     """Glorot-uniform kernels and zero biases (Keras's defaults)."""
     al.manual_seed(seed)
     model = Sequential()
-    model.add(Conv2D(FILTERS[0], kernel_size=(5, 5), activation='relu', input_shape=(28, 28, 1),
-                     name='conv1'))
-    model.add(MaxPooling2D(pool_size=(2, 2), name='pool1'))
-    model.add(Conv2D(FILTERS[1], kernel_size=(5, 5), activation='relu', name='conv2'))
-    model.add(MaxPooling2D(pool_size=(2, 2), name='pool2'))
+    model.add(
+        Conv2D(
+            FILTERS[0], kernel_size=(5, 5), activation="relu", input_shape=(28, 28, 1), name="conv1"
+        )
+    )
+    model.add(MaxPooling2D(pool_size=(2, 2), name="pool1"))
+    model.add(Conv2D(FILTERS[1], kernel_size=(5, 5), activation="relu", name="conv2"))
+    model.add(MaxPooling2D(pool_size=(2, 2), name="pool2"))
     model.add(Flatten())
-    model.add(Dense(10, activation='softmax', name='output'))
-    model.compile(optimizer=Adam(lr=lr), loss='sparse_categorical_crossentropy',
-                  metrics=['accuracy'])
+    model.add(Dense(10, activation="softmax", name="output"))
+    model.compile(
+        optimizer=Adam(lr=lr), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 
 def train(Xtr, ytr, Xts, yts, epochs: int = EPOCHS, seed: int = 0, verbose: int = 0):
     """Build and fit the model on image rows (N, 784); returns (model, History)."""
     model = build_model(seed=seed)
-    hist = model.fit(images(Xtr), ytr, epochs=epochs, batch_size=BATCH_SIZE,
-                     validation_data=(images(Xts), yts), verbose=verbose)
+    hist = model.fit(
+        images(Xtr),
+        ytr,
+        epochs=epochs,
+        batch_size=BATCH_SIZE,
+        validation_data=(images(Xts), yts),
+        verbose=verbose,
+    )
     return model, hist
 
 
@@ -78,6 +89,7 @@ def test_accuracy(model, Xts, yts) -> float:
 
 # %% [markdown]
 # ## Figures
+
 
 # %%
 def plot_filters(model, digit, folder) -> None:
@@ -97,8 +109,10 @@ def plot_filters(model, digit, folder) -> None:
     for ax in axes.ravel():
         ax.set_xticks([])
         ax.set_yticks([])
-    fig.suptitle("First-layer filters (blue > 0, red < 0) and what each finds in a digit "
-                 "(after ReLU)", fontsize=10)
+    fig.suptitle(
+        "First-layer filters (blue > 0, red < 0) and what each finds in a digit (after ReLU)",
+        fontsize=10,
+    )
     fig.tight_layout()
     _common.save(fig, folder, "cnn_filters.png")
 
@@ -106,36 +120,49 @@ def plot_filters(model, digit, folder) -> None:
 # %% [markdown]
 # ## Run it
 
+
 # %%
-def run(quick: bool = False, out: str = "out", data: str | None = None,
-        epochs: int | None = None, seed: int = 0, verbose: bool = True) -> dict:
+def run(
+    quick: bool = False,
+    out: str = "out",
+    data: str | None = None,
+    epochs: int | None = None,
+    seed: int = 0,
+    verbose: bool = True,
+) -> dict:
     Xtr, ytr, Xts, yts, source = _common.mnist_rows(data, seed, quick)
     epochs = epochs or (5 if quick else EPOCHS)
     if verbose:
         print(f"data: {source}")
-        print(f"{len(Xtr)} training and {len(Xts)} test images; {epochs} epochs, batches of "
-              f"{BATCH_SIZE}, Adam lr {LEARNING_RATE}")
-    model, hist = train(Xtr, ytr, Xts, yts, epochs=epochs, seed=seed,
-                        verbose=2 if verbose else 0)
+        print(
+            f"{len(Xtr)} training and {len(Xts)} test images; {epochs} epochs, batches of "
+            f"{BATCH_SIZE}, Adam lr {LEARNING_RATE}"
+        )
+    model, hist = train(Xtr, ytr, Xts, yts, epochs=epochs, seed=seed, verbose=2 if verbose else 0)
     if verbose:
         model.summary()
     accuracy = test_accuracy(model, Xts, yts)
     if verbose:
         print(f"\ntest accuracy: {accuracy:.4f}")
-    _common.plot_learning_curves(hist, out, "Convolutional network on MNIST: learning curves",
-                                 "cnn_learning_curves.png")
+    _common.plot_learning_curves(
+        hist, out, "Convolutional network on MNIST: learning curves", "cnn_learning_curves.png"
+    )
     plot_filters(model, images(Xts[:1])[0], out)
-    return {"test_accuracy": accuracy, "history": hist.history, "n_train": len(Xtr),
-            "n_test": len(Xts), "epochs": epochs,
-            "parameters": sum(int(p.size) for p in model.parameters())}
+    return {
+        "test_accuracy": accuracy,
+        "history": hist.history,
+        "n_train": len(Xtr),
+        "n_test": len(Xts),
+        "epochs": epochs,
+        "parameters": sum(int(p.size) for p in model.parameters()),
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
     p = _common.parser(__doc__)
     _common.add_mnist_options(p, EPOCHS, 5)
     args = _common.parse(p, argv)
-    return run(quick=args.quick, out=args.out, data=args.data, epochs=args.epochs,
-               seed=args.seed)
+    return run(quick=args.quick, out=args.out, data=args.data, epochs=args.epochs, seed=args.seed)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ LAMBDA = 1.0  # λ = 1/C, the same for both models
 # %% [markdown]
 # ## The two losses as functions of the margin m = y⟨x, β⟩
 
+
 # %%
 def hinge(m: np.ndarray) -> np.ndarray:
     """max(0, 1 − m)."""
@@ -49,18 +50,30 @@ def plot_losses(folder) -> None:
     ax.plot(m, (m <= 0).astype(float), color=_common.GREY, lw=1.5, label="0-1 loss 1[m ≤ 0]")
     ax.plot(m, hinge(m), color=_common.RED, lw=2.5, label=r"hinge $\max(0, 1 - m)$")
     ax.plot(m, logistic(m), color=_common.BLUE, lw=2.5, label=r"logistic $\log(1 + e^{-m})$")
-    ax.plot(m, logistic(m) / np.log(2), color=_common.BLUE, lw=1.2, ls="--",
-            label=r"logistic $/ \log 2$ (through (0, 1))")
+    ax.plot(
+        m,
+        logistic(m) / np.log(2),
+        color=_common.BLUE,
+        lw=1.2,
+        ls="--",
+        label=r"logistic $/ \log 2$ (through (0, 1))",
+    )
     ax.axvline(1.0, color="k", lw=0.6, ls=":")
     ax.text(1.05, 3.2, "m = 1: the hinge is 0 beyond", fontsize=8)
-    ax.set(xlabel="margin m = y⟨x, β⟩", ylabel="loss", ylim=(-0.1, 4), xlim=(-3, 4),
-           title="Loss of one point against its margin")
+    ax.set(
+        xlabel="margin m = y⟨x, β⟩",
+        ylabel="loss",
+        ylim=(-0.1, 4),
+        xlim=(-3, 4),
+        title="Loss of one point against its margin",
+    )
     ax.legend(fontsize=8)
     _common.save(fig, folder, "losses.png")
 
 
 # %% [markdown]
 # ## Data and training
+
 
 # %%
 def make_data(n_per_class: int = 100, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -130,12 +143,15 @@ def sklearn_reference(X, y, lam: float = LAMBDA) -> dict[str, np.ndarray]:
     C = 1.0 / (2 * lam)
     svc = SVC(kernel="linear", C=C, tol=1e-8).fit(X, y)
     lr = LogisticRegression(C=C, tol=1e-10, max_iter=10_000).fit(X, y)
-    return {"hinge": np.r_[svc.coef_[0], svc.intercept_],
-            "logistic": np.r_[lr.coef_[0], lr.intercept_]}
+    return {
+        "hinge": np.r_[svc.coef_[0], svc.intercept_],
+        "logistic": np.r_[lr.coef_[0], lr.intercept_],
+    }
 
 
 # %% [markdown]
 # ## Figure: the two boundaries
+
 
 # %%
 def plot_boundaries(X, y, betas: dict, support: np.ndarray, changes: dict, folder) -> None:
@@ -146,32 +162,55 @@ def plot_boundaries(X, y, betas: dict, support: np.ndarray, changes: dict, folde
     ax = axes[0]
     _common.scatter_classes(ax, X, y, labels=("y = −1", "y = +1"))
     sv = X[support]
-    ax.scatter(sv[:, 0], sv[:, 1], s=70, facecolors="none", edgecolors=_common.RED, lw=0.8,
-               label="SVM support vectors (m ≤ 1)")
-    for name, color, label in (("hinge", _common.RED, "SVM (hinge)"),
-                               ("logistic", _common.BLUE, "logistic regression")):
+    ax.scatter(
+        sv[:, 0],
+        sv[:, 1],
+        s=70,
+        facecolors="none",
+        edgecolors=_common.RED,
+        lw=0.8,
+        label="SVM support vectors (m ≤ 1)",
+    )
+    for name, color, label in (
+        ("hinge", _common.RED, "SVM (hinge)"),
+        ("logistic", _common.BLUE, "logistic regression"),
+    ):
         beta = betas[name]
-        _common.plot_line(ax, beta[:2], beta[2], (lo[0], hi[0]), lw=2.5, color=color,
-                          label=label)
+        _common.plot_line(ax, beta[:2], beta[2], (lo[0], hi[0]), lw=2.5, color=color, label=label)
     for offset in (-1, 1):
-        _common.plot_line(ax, betas["hinge"][:2], betas["hinge"][2], (lo[0], hi[0]),
-                          offset=offset, color=_common.RED, lw=0.8, ls="--")
-    ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), aspect="equal",
-           title=f"Boundaries, angle {angle(betas['hinge'], betas['logistic']):.1f}° apart "
-                 "(dashed: SVM margins)")
+        _common.plot_line(
+            ax,
+            betas["hinge"][:2],
+            betas["hinge"][2],
+            (lo[0], hi[0]),
+            offset=offset,
+            color=_common.RED,
+            lw=0.8,
+            ls="--",
+        )
+    ax.set(
+        xlim=(lo[0], hi[0]),
+        ylim=(lo[1], hi[1]),
+        aspect="equal",
+        title=f"Boundaries, angle {angle(betas['hinge'], betas['logistic']):.1f}° apart "
+        "(dashed: SVM margins)",
+    )
     ax.legend(fontsize=7, loc="upper left")
     ax = axes[1]
     for name, color, pull, label in (
-            ("logistic", _common.BLUE, lambda m: 1 / (1 + np.exp(m)), "logistic: 1/(1 + e^m)"),
-            ("hinge", _common.RED, lambda m: (m < 1).astype(float), "hinge: 1[m < 1]")):
+        ("logistic", _common.BLUE, lambda m: 1 / (1 + np.exp(m)), "logistic: 1/(1 + e^m)"),
+        ("hinge", _common.RED, lambda m: (m < 1).astype(float), "hinge: 1[m < 1]"),
+    ):
         m = y * (augment(X) @ betas[name])
         ax.scatter(m, pull(m), s=14, color=color, alpha=0.7, label=label)
     ax.axvline(1, color="k", lw=0.6, ls=":")
-    ax.set(xlabel="margin m = y⟨x, β⟩ of each training point at the solution",
-           ylabel="its pull on β, −∂loss/∂m",
-           title=f"Retrained on the {len(support)} support vectors alone: SVM β changes "
-                 f"{changes['hinge']:.1%},\nlogistic β {changes['logistic']:.1%} "
-                 "(every point pulls on it)")
+    ax.set(
+        xlabel="margin m = y⟨x, β⟩ of each training point at the solution",
+        ylabel="its pull on β, −∂loss/∂m",
+        title=f"Retrained on the {len(support)} support vectors alone: SVM β changes "
+        f"{changes['hinge']:.1%},\nlogistic β {changes['logistic']:.1%} "
+        "(every point pulls on it)",
+    )
     ax.legend(loc="center right")
     fig.suptitle(f"Hinge vs logistic loss: same data, same penalty λ‖w‖² (λ = {LAMBDA:g})")
     fig.tight_layout()
@@ -181,40 +220,51 @@ def plot_boundaries(X, y, betas: dict, support: np.ndarray, changes: dict, folde
 # %% [markdown]
 # ## Run it
 
+
 # %%
 def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     X, y = make_data(n_per_class=60 if quick else 100)
     steps = 1500 if quick else 4000
-    betas = {"hinge": train(X, y, hinge_objective, steps=steps),
-             "logistic": train(X, y, logistic_objective, steps=steps)}
+    betas = {
+        "hinge": train(X, y, hinge_objective, steps=steps),
+        "logistic": train(X, y, logistic_objective, steps=steps),
+    }
     margins = y * (augment(X) @ betas["hinge"])
     support = np.flatnonzero(margins <= 1.0 + 1e-2)
     Xs, ys = X[support], y[support]
-    subset = {"hinge": train(Xs, ys, hinge_objective, steps=steps),
-              "logistic": train(Xs, ys, logistic_objective, steps=steps)}
+    subset = {
+        "hinge": train(Xs, ys, hinge_objective, steps=steps),
+        "logistic": train(Xs, ys, logistic_objective, steps=steps),
+    }
     reference = sklearn_reference(X, y)
     result = {
         "accuracy": {k: accuracy(b, X, y) for k, b in betas.items()},
         "angle_between_models": angle(betas["hinge"], betas["logistic"]),
-        "n_points": len(X), "n_support": len(support),
+        "n_points": len(X),
+        "n_support": len(support),
         "turned_when_retrained": {k: angle(betas[k], subset[k]) for k in betas},
         "changed_when_retrained": {k: relative_change(betas[k], subset[k]) for k in betas},
         "sklearn_error": {k: float(np.abs(betas[k] - reference[k]).max()) for k in betas},
-        "betas": betas, "subset_betas": subset,
+        "betas": betas,
+        "subset_betas": subset,
     }
     if verbose:
         print(f"{len(X)} points, λ = {LAMBDA:g} for both models, x = (x_1, x_2, 1)\n")
         for k, b in betas.items():
-            print(f"{k:>9}: β = ({b[0]: .4f}, {b[1]: .4f}, {b[2]: .4f}), training accuracy "
-                  f"{result['accuracy'][k]:.3f}, largest difference from scikit-learn "
-                  f"{result['sklearn_error'][k]:.1e}")
+            print(
+                f"{k:>9}: β = ({b[0]: .4f}, {b[1]: .4f}, {b[2]: .4f}), training accuracy "
+                f"{result['accuracy'][k]:.3f}, largest difference from scikit-learn "
+                f"{result['sklearn_error'][k]:.1e}"
+            )
         print(f"\nangle between the two boundaries: {result['angle_between_models']:.2f}°")
         print(f"support vectors of the SVM (m ≤ 1): {len(support)} of {len(X)} points")
         print("retrained on those points only:")
         for k, name in (("hinge", "SVM"), ("logistic", "logistic regression")):
-            print(f"  {name:>19}: β = ({subset[k][0]: .4f}, {subset[k][1]: .4f}, "
-                  f"{subset[k][2]: .4f}), ‖Δβ‖/‖β‖ = {result['changed_when_retrained'][k]:.1%}"
-                  f", boundary turned by {result['turned_when_retrained'][k]:.2f}°")
+            print(
+                f"  {name:>19}: β = ({subset[k][0]: .4f}, {subset[k][1]: .4f}, "
+                f"{subset[k][2]: .4f}), ‖Δβ‖/‖β‖ = {result['changed_when_retrained'][k]:.1%}"
+                f", boundary turned by {result['turned_when_retrained'][k]:.2f}°"
+            )
     plot_losses(out)
     plot_boundaries(X, y, betas, support, result["changed_when_retrained"], out)
     return result

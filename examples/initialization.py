@@ -36,8 +36,12 @@ from mnist_data import load_mnist
 import autograd_lite as al
 import nn
 
-INITIALIZERS = {"uniform": "random_uniform", "Gaussian": "random_normal",
-                "Xavier": "glorot_uniform", "He": "he_normal"}
+INITIALIZERS = {
+    "uniform": "random_uniform",
+    "Gaussian": "random_normal",
+    "Xavier": "glorot_uniform",
+    "He": "he_normal",
+}
 ACTIVATIONS = {"sigmoid": 0.5, "relu": 0.05}  # activation → learning rate
 DEPTH, WIDTH = 4, 64
 COLORS = {"uniform": "#adb5bd", "Gaussian": "#495057", "Xavier": "#2166ac", "He": "#d6604d"}
@@ -46,15 +50,23 @@ COLORS = {"uniform": "#adb5bd", "Gaussian": "#495057", "Xavier": "#2166ac", "He"
 # %% [markdown]
 # ## The network, with a chosen initializer
 
+
 # %%
-def build(activation: str, initializer: str, depth: int = DEPTH, width: int = WIDTH,
-          seed: int = 0) -> nn.Sequential:
+def build(
+    activation: str, initializer: str, depth: int = DEPTH, width: int = WIDTH, seed: int = 0
+) -> nn.Sequential:
     """784 → width × depth → 10, every weight matrix drawn by ``initializer``."""
     al.manual_seed(seed)
     model = nn.Sequential()
     for layer in range(depth):
-        model.add(nn.Dense(width, activation=activation, kernel_initializer=initializer,
-                           input_shape=(784,) if layer == 0 else None))
+        model.add(
+            nn.Dense(
+                width,
+                activation=activation,
+                kernel_initializer=initializer,
+                input_shape=(784,) if layer == 0 else None,
+            )
+        )
     model.add(nn.Dense(10, activation="softmax", kernel_initializer=initializer))
     return model
 
@@ -88,13 +100,13 @@ def experiment(Xtr, ytr, epochs: int) -> dict:
             model = build(activation, initializer)
             act, grad = spreads(model, Xtr[:500], ytr[:500])
             losses = train(model, Xtr, ytr, lr, epochs)
-            results[activation, name] = {"activations": act, "gradients": grad,
-                                         "losses": losses}
+            results[activation, name] = {"activations": act, "gradients": grad, "losses": losses}
     return results
 
 
 # %% [markdown]
 # ## Figure
+
 
 # %%
 def plot(results: dict, folder) -> None:
@@ -108,25 +120,34 @@ def plot(results: dict, folder) -> None:
             axes[row, 1].semilogy(np.arange(1, DEPTH + 1), r["activations"], **style)
             axes[row, 2].semilogy(np.arange(1, DEPTH + 2), r["gradients"], **style)
         axes[row, 0].xaxis.set_major_locator(MaxNLocator(integer=True))
-        axes[row, 0].set(xlabel="epoch", ylabel="training loss",
-                         title=f"{activation}: loss (lr {ACTIVATIONS[activation]:g})")
-        axes[row, 1].set(xlabel="hidden layer ℓ", ylabel="std of the activations j",
-                         title=f"{activation}: activation spread at the start",
-                         xticks=range(1, DEPTH + 1))
-        axes[row, 2].set(xlabel="layer ℓ (the last is the output)", ylabel="std of ∂L/∂W_ℓ",
-                         title=f"{activation}: gradient spread at the start",
-                         xticks=range(1, DEPTH + 2))
+        axes[row, 0].set(
+            xlabel="epoch",
+            ylabel="training loss",
+            title=f"{activation}: loss (lr {ACTIVATIONS[activation]:g})",
+        )
+        axes[row, 1].set(
+            xlabel="hidden layer ℓ",
+            ylabel="std of the activations j",
+            title=f"{activation}: activation spread at the start",
+            xticks=range(1, DEPTH + 1),
+        )
+        axes[row, 2].set(
+            xlabel="layer ℓ (the last is the output)",
+            ylabel="std of ∂L/∂W_ℓ",
+            title=f"{activation}: gradient spread at the start",
+            xticks=range(1, DEPTH + 2),
+        )
         for ax in axes[row]:
             ax.grid(alpha=0.3)
         axes[row, 0].legend()
-    fig.suptitle(f"784 → {' → '.join([str(WIDTH)] * DEPTH)} → 10 on MNIST, four "
-                 "initializations")
+    fig.suptitle(f"784 → {' → '.join([str(WIDTH)] * DEPTH)} → 10 on MNIST, four initializations")
     fig.tight_layout()
     _common.save(fig, folder, "initialization.png")
 
 
 # %% [markdown]
 # ## Run it
+
 
 # %%
 def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
@@ -139,8 +160,10 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
         for (activation, name), r in results.items():
             act = " ".join(f"{v:8.1e}" for v in r["activations"])
             grad = " ".join(f"{v:8.1e}" for v in r["gradients"])
-            print(f"{activation:>8} {name:>8}: std(j) {act} | std(∂L/∂W) {grad} | loss "
-                  f"{r['losses'][0]:.3f} → {r['losses'][-1]:.3f}")
+            print(
+                f"{activation:>8} {name:>8}: std(j) {act} | std(∂L/∂W) {grad} | loss "
+                f"{r['losses'][0]:.3f} → {r['losses'][-1]:.3f}"
+            )
     plot(results, out)
     return results
 

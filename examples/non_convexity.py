@@ -50,6 +50,7 @@ SLICE = np.linspace(-0.25, 1.25, 61)  # t: θ(t) = (1 − t) θ_a + t θ_b
 # %% [markdown]
 # ## The loss as a function of one flat vector θ
 
+
 # %%
 class Loss:
     """L(θ) and ∇L(θ) of the 2-HIDDEN-1 network on (X, y), θ = (W_H, β_H, W_O, β_O) flattened
@@ -59,14 +60,15 @@ class Loss:
         self.X, self.y, self.hidden, self.lam = X, y.reshape(-1, 1), hidden, lam
         self.model = nn.Sequential(
             nn.Dense(hidden, activation="sigmoid", input_shape=(2,), dtype=np.float64),
-            nn.Dense(1, input_shape=(hidden,), dtype=np.float64))  # a logit
+            nn.Dense(1, input_shape=(hidden,), dtype=np.float64),
+        )  # a logit
         self.parameters = self.model.parameters()
         self.size = sum(p.size for p in self.parameters)
 
     def set(self, theta: np.ndarray) -> None:
         start = 0
         for p in self.parameters:
-            p.data[...] = theta[start:start + p.size].reshape(p.shape)
+            p.data[...] = theta[start : start + p.size].reshape(p.shape)
             start += p.size
 
     def __call__(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
@@ -75,8 +77,9 @@ class Loss:
         for p in self.parameters:
             p.grad = None
         hidden, output = self.model.layers
-        loss = (nn.binary_cross_entropy_with_logits(self.model(self.X), self.y)
-                + self.lam * ((hidden.weight ** 2).sum() + (output.weight ** 2).sum()))
+        loss = nn.binary_cross_entropy_with_logits(self.model(self.X), self.y) + self.lam * (
+            (hidden.weight**2).sum() + (output.weight**2).sum()
+        )
         loss.backward()
         return float(loss.data), np.concatenate([p.grad.ravel() for p in self.parameters])
 
@@ -91,24 +94,33 @@ class Loss:
 # %% [markdown]
 # ## Restarts, each to a minimum
 
+
 # %%
 def restart(loss: Loss, seed: int) -> dict:
     """From θ₀ ~ N(0, 1) to a minimum by BFGS on the engine's loss and gradient."""
     from scipy.optimize import minimize
 
     theta0 = np.random.default_rng(seed).normal(0, 1, loss.size)
-    result = minimize(loss, theta0, jac=True, method="BFGS",
-                      options={"maxiter": 5000, "gtol": 1e-9})
+    result = minimize(
+        loss, theta0, jac=True, method="BFGS", options={"maxiter": 5000, "gtol": 1e-9}
+    )
     value, gradient = loss(result.x)
     if np.linalg.norm(gradient) > GRADIENT_TOLERANCE:
-        raise RuntimeError(f"restart {seed} stopped at ‖∇L‖ = {np.linalg.norm(gradient):.1e}, "
-                           f"not at a minimum: {result.message}")
+        raise RuntimeError(
+            f"restart {seed} stopped at ‖∇L‖ = {np.linalg.norm(gradient):.1e}, "
+            f"not at a minimum: {result.message}"
+        )
     rows, _ = units(result.x)
-    return {"seed": seed, "theta": result.x, "loss": value,
-            "active_units": int((np.abs(rows[:, 3]) > 1e-3).sum()),
-            "grad_norm": float(np.linalg.norm(gradient)), "iterations": int(result.nit),
-            "accuracy": loss.accuracy(result.x),
-            "hessian_eigenvalues": hessian_eigenvalues(loss, result.x)}
+    return {
+        "seed": seed,
+        "theta": result.x,
+        "loss": value,
+        "active_units": int((np.abs(rows[:, 3]) > 1e-3).sum()),
+        "grad_norm": float(np.linalg.norm(gradient)),
+        "iterations": int(result.nit),
+        "accuracy": loss.accuracy(result.x),
+        "hessian_eigenvalues": hessian_eigenvalues(loss, result.x),
+    }
 
 
 def hessian_eigenvalues(loss: Loss, theta: np.ndarray, h: float = 1e-5) -> np.ndarray:
@@ -125,11 +137,12 @@ def hessian_eigenvalues(loss: Loss, theta: np.ndarray, h: float = 1e-5) -> np.nd
 # %% [markdown]
 # ## The network's symmetries
 
+
 # %%
 def units(theta: np.ndarray, hidden: int = HIDDEN):
     """θ → (one row (W_H[k, 0], W_H[k, 1], β_H[k], W_O[k]) per hidden unit k, β_O)."""
-    W = theta[:2 * hidden].reshape(hidden, 2)
-    b, v, bo = theta[2 * hidden:3 * hidden], theta[3 * hidden:4 * hidden], theta[4 * hidden]
+    W = theta[: 2 * hidden].reshape(hidden, 2)
+    b, v, bo = theta[2 * hidden : 3 * hidden], theta[3 * hidden : 4 * hidden], theta[4 * hidden]
     return np.column_stack([W, b, v]), float(bo)
 
 
@@ -174,6 +187,7 @@ def permuted(theta: np.ndarray) -> np.ndarray:
 # %% [markdown]
 # ## 1-D slices of the loss
 
+
 # %%
 def slice_of(loss: Loss, a: np.ndarray, b: np.ndarray) -> dict:
     """L((1 − t) a + t b) along SLICE, and how far it rises above the chord between its ends
@@ -182,26 +196,38 @@ def slice_of(loss: Loss, a: np.ndarray, b: np.ndarray) -> dict:
     ends = loss.value(a), loss.value(b)
     inside = (SLICE >= 0) & (SLICE <= 1)
     chord = (1 - SLICE) * ends[0] + SLICE * ends[1]
-    return {"t": SLICE, "loss": values, "ends": ends,
-            "above_chord": float((values - chord)[inside].max())}
+    return {
+        "t": SLICE,
+        "loss": values,
+        "ends": ends,
+        "above_chord": float((values - chord)[inside].max()),
+    }
 
 
 # %% [markdown]
 # ## Figure
+
 
 # %%
 def plot(X, y, runs, pair, slices, start_loss, folder) -> None:
     fig, axes = plt.subplots(1, 3, figsize=(18, 5.2), width_ratios=(1, 1, 1.2))
     ax = axes[0]
     losses = [r["loss"] for r in runs]
-    ax.bar(range(len(runs)), losses, color=[_common.BLUE if i in pair else _common.GREY
-                                            for i in range(len(runs))])
+    ax.bar(
+        range(len(runs)),
+        losses,
+        color=[_common.BLUE if i in pair else _common.GREY for i in range(len(runs))],
+    )
     for i, r in enumerate(runs):
         ax.text(i, r["loss"], f"{r['accuracy']:.1%}", ha="center", va="bottom", fontsize=8)
     ax.axhline(start_loss, color="k", ls=":", lw=1, label=f"loss at θ = 0: {start_loss:.3f}")
-    ax.set(xlabel="restart (random start θ₀)", ylabel="loss at the minimum",
-           ylim=(0, 1.1 * start_loss), xticks=range(len(runs)),
-           title="Each restart ends at a local minimum\n(bars: loss; text: training accuracy)")
+    ax.set(
+        xlabel="restart (random start θ₀)",
+        ylabel="loss at the minimum",
+        ylim=(0, 1.1 * start_loss),
+        xticks=range(len(runs)),
+        title="Each restart ends at a local minimum\n(bars: loss; text: training accuracy)",
+    )
     ax.legend(loc="upper right", fontsize=8)
     ax = axes[1]
     _common.scatter_classes(ax, X, y, s=5, alpha=0.35)
@@ -209,24 +235,46 @@ def plot(X, y, runs, pair, slices, start_loss, folder) -> None:
         rows, _ = units(runs[index]["theta"])
         on = rows[np.abs(rows[:, 3]) > 1e-3]  # a unit switched off has no line
         for k, row in enumerate(on):
-            _common.plot_line(ax, row[:2], row[2], (0, 1), color=color, ls=style, lw=2,
-                              label=f"restart {index}: L = {runs[index]['loss']:.4f}, "
-                              f"{len(on)} units on" if k == 0 else None)
-    ax.set(xlim=(0, 1), ylim=(0, 1), aspect="equal",
-           title="Two different minima: their hidden units' lines")
+            _common.plot_line(
+                ax,
+                row[:2],
+                row[2],
+                (0, 1),
+                color=color,
+                ls=style,
+                lw=2,
+                label=f"restart {index}: L = {runs[index]['loss']:.4f}, {len(on)} units on"
+                if k == 0
+                else None,
+            )
+    ax.set(
+        xlim=(0, 1),
+        ylim=(0, 1),
+        aspect="equal",
+        title="Two different minima: their hidden units' lines",
+    )
     ax.legend(loc="upper right", fontsize=8)
     ax = axes[2]
     for key, color, label in (
-            ("between", _common.RED, f"restart {pair[0]} → restart {pair[1]}, as found"),
-            ("aligned", _common.BLUE, f"restart {pair[0]} → restart {pair[1]}, units matched"),
-            ("permuted", "k", f"restart {pair[0]} → its units permuted (same function)")):
+        ("between", _common.RED, f"restart {pair[0]} → restart {pair[1]}, as found"),
+        ("aligned", _common.BLUE, f"restart {pair[0]} → restart {pair[1]}, units matched"),
+        ("permuted", "k", f"restart {pair[0]} → its units permuted (same function)"),
+    ):
         s = slices[key]
-        ax.plot(s["t"], s["loss"], color=color, lw=2,
-                label=f"{label}: {s['above_chord']:+.3f} above the chord")
+        ax.plot(
+            s["t"],
+            s["loss"],
+            color=color,
+            lw=2,
+            label=f"{label}: {s['above_chord']:+.3f} above the chord",
+        )
         ax.plot([0, 1], s["ends"], color=color, ls=":", lw=1)
     ax.set_yscale("log")
-    ax.set(xlabel="t:  θ(t) = (1 − t) θ_a + t θ_b", ylabel="L(θ(t))",
-           title="1-D slices of the loss (dotted: chords; convex ⇒ never above)")
+    ax.set(
+        xlabel="t:  θ(t) = (1 − t) θ_a + t θ_b",
+        ylabel="L(θ(t))",
+        title="1-D slices of the loss (dotted: chords; convex ⇒ never above)",
+    )
     ax.legend(fontsize=8, loc="upper left")
     fig.tight_layout()
     _common.save(fig, folder, "non_convexity.png")
@@ -234,6 +282,7 @@ def plot(X, y, runs, pair, slices, start_loss, folder) -> None:
 
 # %% [markdown]
 # ## Run it
+
 
 # %%
 def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
@@ -255,35 +304,60 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     second = next(j for j in order[1:] if symmetric[first, j] > 0.05)
     pair = (first, second)
     a, b = runs[first]["theta"], runs[second]["theta"]
-    slices = {"between": slice_of(loss, a, b), "aligned": slice_of(loss, *aligned(a, b)),
-              "permuted": slice_of(loss, a, permuted(a))}
+    slices = {
+        "between": slice_of(loss, a, b),
+        "aligned": slice_of(loss, *aligned(a, b)),
+        "permuted": slice_of(loss, a, permuted(a)),
+    }
     losses = np.array([r["loss"] for r in runs])
-    result = {"runs": runs, "distance": distance, "symmetric_distance": symmetric,
-              "pair": pair, "slices": slices, "n_points": len(X),
-              "loss_spread": float((losses.max() - losses.min()) / losses.min()),
-              "start_loss": loss.value(np.zeros(loss.size))}
+    result = {
+        "runs": runs,
+        "distance": distance,
+        "symmetric_distance": symmetric,
+        "pair": pair,
+        "slices": slices,
+        "n_points": len(X),
+        "loss_spread": float((losses.max() - losses.min()) / losses.min()),
+        "start_loss": loss.value(np.zeros(loss.size)),
+    }
     if verbose:
-        print(f"{len(X)} points of the diamond; the 2-{HIDDEN}-1 sigmoid network, mean "
-              f"cross-entropy + {LAMBDA:g}·‖W‖² ({loss.size} parameters); loss at θ = 0: "
-              f"{result['start_loss']:.4f}\n")
-        print(f"{'restart':>7} {'loss':>9} {'accuracy':>9} {'‖∇L‖':>8} {'iterations':>10} "
-              f"{'units on':>8}   Hessian eigenvalues")
+        print(
+            f"{len(X)} points of the diamond; the 2-{HIDDEN}-1 sigmoid network, mean "
+            f"cross-entropy + {LAMBDA:g}·‖W‖² ({loss.size} parameters); loss at θ = 0: "
+            f"{result['start_loss']:.4f}\n"
+        )
+        print(
+            f"{'restart':>7} {'loss':>9} {'accuracy':>9} {'‖∇L‖':>8} {'iterations':>10} "
+            f"{'units on':>8}   Hessian eigenvalues"
+        )
         for r in runs:
             eig = r["hessian_eigenvalues"]
-            print(f"{r['seed']:7d} {r['loss']:9.5f} {r['accuracy']:9.1%} {r['grad_norm']:8.1e} "
-                  f"{r['iterations']:10d} {r['active_units']:8d}   from {eig[0]:.1e} to "
-                  f"{eig[-1]:.2f}")
-        print(f"\nlosses within {result['loss_spread']:.1%} of the best; distance between the "
-              "restarts' weights, ‖θ_i − θ_j‖/‖θ_i‖:")
-        print("  as found:                  " + "  ".join(
-            f"{d:.2f}" for d in distance[np.triu_indices(n, 1)]))
-        print("  modulo the symmetries:     " + "  ".join(
-            f"{d:.2f}" for d in symmetric[np.triu_indices(n, 1)]))
-        print(f"\nslices from restart {first} (L = {runs[first]['loss']:.5f}) to restart "
-              f"{second} (L = {runs[second]['loss']:.5f}), highest point above the chord:")
-        for key, text in (("between", "the two minima, as found"),
-                          ("aligned", "the two minima, units matched"),
-                          ("permuted", f"restart {first} to its own units permuted")):
+            print(
+                f"{r['seed']:7d} {r['loss']:9.5f} {r['accuracy']:9.1%} {r['grad_norm']:8.1e} "
+                f"{r['iterations']:10d} {r['active_units']:8d}   from {eig[0]:.1e} to "
+                f"{eig[-1]:.2f}"
+            )
+        print(
+            f"\nlosses within {result['loss_spread']:.1%} of the best; distance between the "
+            "restarts' weights, ‖θ_i − θ_j‖/‖θ_i‖:"
+        )
+        print(
+            "  as found:                  "
+            + "  ".join(f"{d:.2f}" for d in distance[np.triu_indices(n, 1)])
+        )
+        print(
+            "  modulo the symmetries:     "
+            + "  ".join(f"{d:.2f}" for d in symmetric[np.triu_indices(n, 1)])
+        )
+        print(
+            f"\nslices from restart {first} (L = {runs[first]['loss']:.5f}) to restart "
+            f"{second} (L = {runs[second]['loss']:.5f}), highest point above the chord:"
+        )
+        for key, text in (
+            ("between", "the two minima, as found"),
+            ("aligned", "the two minima, units matched"),
+            ("permuted", f"restart {first} to its own units permuted"),
+        ):
             s = slices[key]
             print(f"  {text:40s} {s['above_chord']:+.4f} (max L {s['loss'].max():.3f})")
     plot(X, y, runs, pair, slices, result["start_loss"], out)

@@ -38,6 +38,7 @@ SV_TOLERANCE = 0.01  # a support vector has y⟨x, β⟩ ≤ 1 + this (it is on 
 # %% [markdown]
 # ## Data: two clouds of points that a line can separate
 
+
 # %%
 def make_data(n_per_class: int = 40, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two Gaussian clouds, labels y ∈ {−1, +1}, linearly separable (points that would fall in
@@ -61,6 +62,7 @@ def augment(X: np.ndarray) -> np.ndarray:
 # %% [markdown]
 # ## Training: gradient descent on (1)
 
+
 # %%
 @dataclass
 class SVMResult:
@@ -68,9 +70,9 @@ class SVMResult:
 
     C: float
     beta: np.ndarray
-    margin: float            # m = 1/‖w‖, w = (β_1, β_2)
-    support: np.ndarray      # indices i with y_i⟨x_i, β⟩ ≤ 1 + SV_TOLERANCE
-    objective: float         # the value of (1)
+    margin: float  # m = 1/‖w‖, w = (β_1, β_2)
+    support: np.ndarray  # indices i with y_i⟨x_i, β⟩ ≤ 1 + SV_TOLERANCE
+    objective: float  # the value of (1)
     accuracy: float
 
     @property
@@ -78,16 +80,22 @@ class SVMResult:
         return int(len(self.support))
 
 
-def objective(beta: np.ndarray, X: np.ndarray, y: np.ndarray, C: float,
-              penalize_bias: bool = False) -> float:
+def objective(
+    beta: np.ndarray, X: np.ndarray, y: np.ndarray, C: float, penalize_bias: bool = False
+) -> float:
     """The value of (1) with NumPy: Σ_i max(0, 1 − y_i⟨x_i, β⟩) + (1/C)‖w‖²."""
     penalized = beta if penalize_bias else beta[:2]
-    return float(np.maximum(0.0, 1.0 - y * (augment(X) @ beta)).sum()
-                 + (penalized ** 2).sum() / C)
+    return float(np.maximum(0.0, 1.0 - y * (augment(X) @ beta)).sum() + (penalized**2).sum() / C)
 
 
-def train_svm(X: np.ndarray, y: np.ndarray, C: float, steps: int = 3000, lr: float = 0.05,
-              penalize_bias: bool = False) -> SVMResult:
+def train_svm(
+    X: np.ndarray,
+    y: np.ndarray,
+    C: float,
+    steps: int = 3000,
+    lr: float = 0.05,
+    penalize_bias: bool = False,
+) -> SVMResult:
     """Minimize (1) over β with full-batch gradient steps (Adam, learning rate decaying
     linearly to 0), the objective built by ``nn.svm_objective`` and differentiated by the engine.
 
@@ -107,15 +115,19 @@ def train_svm(X: np.ndarray, y: np.ndarray, C: float, steps: int = 3000, lr: flo
     return describe(beta.data.copy(), X, y, C, penalize_bias)
 
 
-def describe(beta: np.ndarray, X: np.ndarray, y: np.ndarray, C: float,
-             penalize_bias: bool = False) -> SVMResult:
+def describe(
+    beta: np.ndarray, X: np.ndarray, y: np.ndarray, C: float, penalize_bias: bool = False
+) -> SVMResult:
     """Margin, support vectors, objective and accuracy of a linear classifier β."""
     functional_margin = y * (augment(X) @ beta)
     return SVMResult(
-        C=C, beta=beta, margin=1.0 / float(np.linalg.norm(beta[:2])),
+        C=C,
+        beta=beta,
+        margin=1.0 / float(np.linalg.norm(beta[:2])),
         support=np.flatnonzero(functional_margin <= 1.0 + SV_TOLERANCE),
         objective=objective(beta, X, y, C, penalize_bias),
-        accuracy=float((np.sign(augment(X) @ beta) == y).mean()))
+        accuracy=float((np.sign(augment(X) @ beta) == y).mean()),
+    )
 
 
 def hard_margin_reference(X: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -143,23 +155,27 @@ def normal_angle(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))))
 
 
-def sweep(X: np.ndarray, y: np.ndarray, C_values=C_VALUES, steps: int = 3000,
-          penalize_bias: bool = False) -> list[SVMResult]:
+def sweep(
+    X: np.ndarray, y: np.ndarray, C_values=C_VALUES, steps: int = 3000, penalize_bias: bool = False
+) -> list[SVMResult]:
     """One trained SVM per C."""
     return [train_svm(X, y, C, steps=steps, penalize_bias=penalize_bias) for C in C_values]
 
 
 def compare_with_hard_margin(result: SVMResult, reference: np.ndarray) -> dict[str, float]:
     """How close the large-C solution is to the maximum-margin separator."""
-    return {"reference_margin": 1.0 / float(np.linalg.norm(reference[:2])),
-            "margin": result.margin,
-            "angle_degrees": normal_angle(result.beta, reference),
-            "intercept": float(result.beta[2]),
-            "reference_intercept": float(reference[2])}
+    return {
+        "reference_margin": 1.0 / float(np.linalg.norm(reference[:2])),
+        "margin": result.margin,
+        "angle_degrees": normal_angle(result.beta, reference),
+        "intercept": float(result.beta[2]),
+        "reference_intercept": float(reference[2]),
+    }
 
 
 # %% [markdown]
 # ## Figures
+
 
 # %%
 def plot_sweep(X, y, results: list[SVMResult], reference: np.ndarray, folder) -> None:
@@ -173,18 +189,46 @@ def plot_sweep(X, y, results: list[SVMResult], reference: np.ndarray, folder) ->
     for ax, r in zip(axes, results):
         _common.scatter_classes(ax, X, y, labels=("y = −1", "y = +1"))
         sv = X[r.support]
-        ax.scatter(sv[:, 0], sv[:, 1], s=110, facecolors="none", edgecolors="k",
-                   linewidths=1.2, label="support vectors")
+        ax.scatter(
+            sv[:, 0],
+            sv[:, 1],
+            s=110,
+            facecolors="none",
+            edgecolors="k",
+            linewidths=1.2,
+            label="support vectors",
+        )
         w, b = r.beta[:2], r.beta[2]
         _common.plot_line(ax, w, b, (lo[0], hi[0]), color="k", lw=2, label="⟨x, β⟩ = 0")
         for offset in (-1, 1):
-            _common.plot_line(ax, w, b, (lo[0], hi[0]), offset=offset, color="k", ls="--",
-                              lw=1, label="⟨x, β⟩ = ±1" if offset == 1 else None)
+            _common.plot_line(
+                ax,
+                w,
+                b,
+                (lo[0], hi[0]),
+                offset=offset,
+                color="k",
+                ls="--",
+                lw=1,
+                label="⟨x, β⟩ = ±1" if offset == 1 else None,
+            )
         if r is results[-1]:
-            _common.plot_line(ax, reference[:2], reference[2], (lo[0], hi[0]),
-                              color="#f59f00", ls=":", lw=2.5, label="hard margin (SVC)")
-        ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), aspect="equal",
-               title=f"C = {r.C:g}:  m = 1/‖w‖ = {r.margin:.2f},  {r.n_support} SVs")
+            _common.plot_line(
+                ax,
+                reference[:2],
+                reference[2],
+                (lo[0], hi[0]),
+                color="#f59f00",
+                ls=":",
+                lw=2.5,
+                label="hard margin (SVC)",
+            )
+        ax.set(
+            xlim=(lo[0], hi[0]),
+            ylim=(lo[1], hi[1]),
+            aspect="equal",
+            title=f"C = {r.C:g}:  m = 1/‖w‖ = {r.margin:.2f},  {r.n_support} SVs",
+        )
     handles, labels = axes[n - 1].get_legend_handles_labels()
     ax = axes[n]
     Cs = [r.C for r in results]
@@ -194,10 +238,11 @@ def plot_sweep(X, y, results: list[SVMResult], reference: np.ndarray, folder) ->
     twin = ax.twinx()
     twin.semilogx(Cs, [r.n_support for r in results], "s--", color=_common.RED)
     twin.set_ylabel("support vectors", color=_common.RED)
-    for extra in axes[n + 1:]:
+    for extra in axes[n + 1 :]:
         extra.axis("off")
-    fig.suptitle("Soft-margin SVM trained by gradient descent on Σ max(0, 1 − y⟨x, β⟩) + λ‖w‖²,"
-                 " λ = 1/C")
+    fig.suptitle(
+        "Soft-margin SVM trained by gradient descent on Σ max(0, 1 − y⟨x, β⟩) + λ‖w‖², λ = 1/C"
+    )
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=9)
     _common.save(fig, folder, "svm_soft_margin.png")
@@ -205,6 +250,7 @@ def plot_sweep(X, y, results: list[SVMResult], reference: np.ndarray, folder) ->
 
 # %% [markdown]
 # ## Run it
+
 
 # %%
 def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
@@ -216,28 +262,42 @@ def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     hard = compare_with_hard_margin(results[-1], reference)
     lecture = sweep(X, y, C_values=(C_VALUES[0], C_VALUES[-1]), steps=steps, penalize_bias=True)
     if verbose:
-        print(f"{len(X)} points; x = (x_1, x_2, 1), β = (β_1, β_2, β_0); λ = 1/C penalizes "
-              "w = (β_1, β_2) only.\n")
-        print(f"{'C':>8} {'margin 1/‖w‖':>13} {'support vectors':>16} {'objective (1)':>14} "
-              f"{'train acc':>10}")
+        print(
+            f"{len(X)} points; x = (x_1, x_2, 1), β = (β_1, β_2, β_0); λ = 1/C penalizes "
+            "w = (β_1, β_2) only.\n"
+        )
+        print(
+            f"{'C':>8} {'margin 1/‖w‖':>13} {'support vectors':>16} {'objective (1)':>14} "
+            f"{'train acc':>10}"
+        )
         for r in results:
-            print(f"{r.C:8g} {r.margin:13.4f} {r.n_support:16d} {r.objective:14.4f} "
-                  f"{r.accuracy:10.3f}")
-        print(f"\nLarge C = {results[-1].C:g} against the maximum-margin separator "
-              "(SVC, C = 1e6):")
-        print(f"  margin {hard['margin']:.4f} vs {hard['reference_margin']:.4f}; angle between "
-              f"the two w: {hard['angle_degrees']:.2f}°; intercept {hard['intercept']:.4f} vs "
-              f"{hard['reference_intercept']:.4f}")
+            print(
+                f"{r.C:8g} {r.margin:13.4f} {r.n_support:16d} {r.objective:14.4f} "
+                f"{r.accuracy:10.3f}"
+            )
+        print(f"\nLarge C = {results[-1].C:g} against the maximum-margin separator (SVC, C = 1e6):")
+        print(
+            f"  margin {hard['margin']:.4f} vs {hard['reference_margin']:.4f}; angle between "
+            f"the two w: {hard['angle_degrees']:.2f}°; intercept {hard['intercept']:.4f} vs "
+            f"{hard['reference_intercept']:.4f}"
+        )
         print("\nThe lecture's objective taken literally (β_0 penalized too):")
         for r, plain in zip(lecture, (results[0], results[-1])):
-            print(f"  C = {r.C:g}: margin {r.margin:.4f} (vs {plain.margin:.4f}), "
-                  f"{r.n_support} SVs (vs {plain.n_support}), β_0 = {r.beta[2]:.4f} "
-                  f"(vs {plain.beta[2]:.4f})")
+            print(
+                f"  C = {r.C:g}: margin {r.margin:.4f} (vs {plain.margin:.4f}), "
+                f"{r.n_support} SVs (vs {plain.n_support}), β_0 = {r.beta[2]:.4f} "
+                f"(vs {plain.beta[2]:.4f})"
+            )
     plot_sweep(X, y, results, reference, out)
-    return {"C": [r.C for r in results], "margins": [r.margin for r in results],
-            "n_support": [r.n_support for r in results],
-            "accuracy": [r.accuracy for r in results], "hard_margin": hard,
-            "lecture_margins": [r.margin for r in lecture], "results": results}
+    return {
+        "C": [r.C for r in results],
+        "margins": [r.margin for r in results],
+        "n_support": [r.n_support for r in results],
+        "accuracy": [r.accuracy for r in results],
+        "hard_margin": hard,
+        "lecture_margins": [r.margin for r in lecture],
+        "results": results,
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:

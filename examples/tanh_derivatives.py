@@ -45,6 +45,7 @@ ORDERS = 6
 # %% [markdown]
 # ## The closed forms: polynomials in t = tanh x
 
+
 # %%
 def closed_form_polynomials(orders: int = ORDERS) -> list[np.ndarray]:
     """Coefficients (constant term first) of P_0 … P_orders, where the k-th derivative of tanh
@@ -72,11 +73,12 @@ def describe(coefficients: np.ndarray) -> str:
 
 def closed_form(k: int, x: np.ndarray, scale: float = 1.0) -> np.ndarray:
     """The k-th derivative of tanh(scale·x): scale^k · P_k(tanh(scale·x))."""
-    return scale ** k * polynomial.polyval(np.tanh(scale * x), closed_form_polynomials(k)[k])
+    return scale**k * polynomial.polyval(np.tanh(scale * x), closed_form_polynomials(k)[k])
 
 
 # %% [markdown]
 # ## Six derivatives by repeated ``elementwise_grad``
+
 
 # %%
 def hips_tanh(x):
@@ -108,29 +110,40 @@ def relative_errors(values, x: np.ndarray, scale: float) -> list[float]:
 # %% [markdown]
 # ## Run it
 
+
 # %%
 def run(quick: bool = False, out: str = "out", verbose: bool = True) -> dict:
     x = np.linspace(-7, 7, 50 if quick else 200)  # HIPS's grid: 200 points on [−7, 7]
     op_values, op_seconds = derivatives(al.tanh, x)
     hips_values, hips_seconds = derivatives(hips_tanh, x)
     result = {
-        "x": x, "polynomials": closed_form_polynomials(),
-        "op_values": op_values, "op_errors": relative_errors(op_values, x, 1.0),
-        "hips_values": hips_values, "hips_errors": relative_errors(hips_values, x, 0.5),
-        "op_seconds": op_seconds, "hips_seconds": hips_seconds,
+        "x": x,
+        "polynomials": closed_form_polynomials(),
+        "op_values": op_values,
+        "op_errors": relative_errors(op_values, x, 1.0),
+        "hips_values": hips_values,
+        "hips_errors": relative_errors(hips_values, x, 0.5),
+        "op_seconds": op_seconds,
+        "hips_seconds": hips_seconds,
     }
     if verbose:
         print("With t = tanh x, the k-th derivative of tanh is P_k(t):")
         for k, coefficients in enumerate(result["polynomials"]):
             print(f"  P_{k}(t) = {describe(coefficients)}")
-        print("\nlargest difference from the closed form, relative to the largest value, and the "
-              "CPU time of each order:")
+        print(
+            "\nlargest difference from the closed form, relative to the largest value, and the "
+            "CPU time of each order:"
+        )
         print(" order   al.tanh                HIPS's (1 − e^−x)/(1 + e^−x) = tanh(x/2)")
         for k in range(ORDERS + 1):
-            timing = ("" if k == 0 else f"{1e3 * op_seconds[k - 1]:6.1f} ms",
-                      "" if k == 0 else f"{1e3 * hips_seconds[k - 1]:6.1f} ms")
-            print(f"   {k}     {result['op_errors'][k]:7.1e} {timing[0]:>9}      "
-                  f"{result['hips_errors'][k]:7.1e} {timing[1]:>9}")
+            timing = (
+                "" if k == 0 else f"{1e3 * op_seconds[k - 1]:6.1f} ms",
+                "" if k == 0 else f"{1e3 * hips_seconds[k - 1]:6.1f} ms",
+            )
+            print(
+                f"   {k}     {result['op_errors'][k]:7.1e} {timing[0]:>9}      "
+                f"{result['hips_errors'][k]:7.1e} {timing[1]:>9}"
+            )
     plot(result, out)
     return result
 
@@ -143,24 +156,31 @@ def plot(result: dict, folder) -> None:
     for k, (value, color) in enumerate(zip(result["hips_values"], colors)):
         label = "tanh(x/2)" if k == 0 else f"derivative {k}"
         ax.plot(x, value, color=color, lw=2, label=label)
-    ax.set(title="HIPS's tanh(x) = (1 − e⁻ˣ)/(1 + e⁻ˣ) and 6 derivatives by elementwise_grad",
-           xlabel="x")
+    ax.set(
+        title="HIPS's tanh(x) = (1 − e⁻ˣ)/(1 + e⁻ˣ) and 6 derivatives by elementwise_grad",
+        xlabel="x",
+    )
     ax.axhline(0, color=_common.GREY, lw=0.5)
     ax.legend(fontsize=8, ncol=2, loc="upper left")
     ax = axes[1]
     orders = np.arange(ORDERS + 1)
     floor = 1e-17  # where an exact 0 is drawn, on the log scale
     for errors, style, color, label in (
-            (result["op_errors"], "o-", _common.BLUE, "al.tanh"),
-            (result["hips_errors"], "s--", _common.RED, "(1 − e⁻ˣ)/(1 + e⁻ˣ)")):
+        (result["op_errors"], "o-", _common.BLUE, "al.tanh"),
+        (result["hips_errors"], "s--", _common.RED, "(1 − e⁻ˣ)/(1 + e⁻ˣ)"),
+    ):
         ax.semilogy(orders, np.maximum(errors, floor), style, color=color, label=label)
     ax.axhline(np.finfo(float).eps, color=_common.GREY, lw=0.8, ls=":")
-    ax.text(ORDERS, 1.4 * np.finfo(float).eps, "machine ε", color=_common.GREY, fontsize=8,
-            ha="right")
+    ax.text(
+        ORDERS, 1.4 * np.finfo(float).eps, "machine ε", color=_common.GREY, fontsize=8, ha="right"
+    )
     ax.text(0, 1.4 * floor, "exact", color=_common.GREY, fontsize=8)
     ax.set_ylim(0.5 * floor, 1e-11)
-    ax.set(xlabel="order of the derivative", ylabel="max |error| / max |closed form|",
-           title="Against the closed forms P_k(tanh x)")
+    ax.set(
+        xlabel="order of the derivative",
+        ylabel="max |error| / max |closed form|",
+        title="Against the closed forms P_k(tanh x)",
+    )
     ax.legend(fontsize=8)
     fig.tight_layout()
     _common.save(fig, folder, "tanh_derivatives.png")

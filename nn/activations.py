@@ -125,15 +125,19 @@ def get(identifier: str | ActivationFn | None) -> ActivationFn:
     if identifier is None:
         return identity
     if identifier is ops.linear:
-        raise ValueError("nn.linear is the affine op z = x Wᵀ + β (PyTorch's F.linear), not an "
-                         "activation; for no activation write activation=None or 'linear' "
-                         "(the function nn.activations.identity)")
+        raise ValueError(
+            "nn.linear is the affine op z = x Wᵀ + β (PyTorch's F.linear), not an "
+            "activation; for no activation write activation=None or 'linear' "
+            "(the function nn.activations.identity)"
+        )
     if callable(identifier):
         return identifier
     if isinstance(identifier, str) and identifier.lower() in ACTIVATIONS:
         return ACTIVATIONS[identifier.lower()]
-    raise ValueError(f"unknown activation {identifier!r}; valid names: "
-                     f"{', '.join(ACTIVATIONS)}, None, or a callable")
+    raise ValueError(
+        f"unknown activation {identifier!r}; valid names: "
+        f"{', '.join(ACTIVATIONS)}, None, or a callable"
+    )
 
 
 def name_of(activation: ActivationFn) -> str:

@@ -64,8 +64,10 @@ class _Convolution(Module):
         self.dilation = _pair(dilation, "dilation")
         self.groups = int(groups)
         if self.out_channels < 1 or self.groups < 1 or self.out_channels % self.groups:
-            raise ValueError(f"{type(self).__name__} needs a positive number of output channels "
-                             f"divisible by groups, got {out_channels} and groups={groups}")
+            raise ValueError(
+                f"{type(self).__name__} needs a positive number of output channels "
+                f"divisible by groups, got {out_channels} and groups={groups}"
+            )
 
     def _make_parameters(self, weight: Any, bias: Any, device: str = "cpu") -> None:
         self.weight = Parameter(backend.to_device(weight, device))
@@ -73,16 +75,21 @@ class _Convolution(Module):
 
     def _kernel_shape(self, in_channels: int) -> tuple[int, ...]:
         if in_channels % self.groups:
-            raise ValueError(f"layer {self.name!r}: {in_channels} input channels cannot be split "
-                             f"into groups={self.groups}")
+            raise ValueError(
+                f"layer {self.name!r}: {in_channels} input channels cannot be split "
+                f"into groups={self.groups}"
+            )
         return (self.out_channels, in_channels // self.groups) + self.kernel_size
 
-    def _wrong_channels(self, shape: tuple, channel_axis: int, layout: str,
-                        other: str) -> ValueError:
+    def _wrong_channels(
+        self, shape: tuple, channel_axis: int, layout: str, other: str
+    ) -> ValueError:
         got = shape[channel_axis] if len(shape) >= 3 else None
-        message = (f"layer {self.name!r} ({type(self).__name__}) expects images {layout} with "
-                   f"{self.in_channels} channels (its weight has shape "
-                   f"{tuple(self.weight.shape)}), got input of shape {shape}")
+        message = (
+            f"layer {self.name!r} ({type(self).__name__}) expects images {layout} with "
+            f"{self.in_channels} channels (its weight has shape "
+            f"{tuple(self.weight.shape)}), got input of shape {shape}"
+        )
         if got is not None and got != self.in_channels:
             message += f", whose channel axis has {got}"
             if shape[-1 if channel_axis == -3 else -3] == self.in_channels:
@@ -94,8 +101,15 @@ class _Convolution(Module):
     def _convolve(self, x: Any) -> Tensor:
         """conv2d of NCHW images (in the kernel's dtype) with this layer's kernel and
         settings."""
-        return conv2d(cast_input(x, self.weight.dtype), self.weight, self.bias, self.stride,
-                      self.padding, self.dilation, self.groups)
+        return conv2d(
+            cast_input(x, self.weight.dtype),
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.groups,
+        )
 
 
 class Conv2d(_Convolution):
@@ -114,22 +128,39 @@ class Conv2d(_Convolution):
         generator, dtype, name: as for ``Linear``.
     """
 
-    _layout_hint = ("Conv2d takes (N, C, H, W): transpose channels-last images with "
-                    "x.transpose(0, 3, 1, 2), or use the Keras layer Conv2D")
+    _layout_hint = (
+        "Conv2d takes (N, C, H, W): transpose channels-last images with "
+        "x.transpose(0, 3, 1, 2), or use the Keras layer Conv2D"
+    )
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int | Sequence[int],
-                 stride: int | Sequence[int] = 1, padding: int | Sequence[int] | str = 0,
-                 dilation: int | Sequence[int] = 1, groups: int = 1, bias: bool = True,
-                 weight_initializer: str | init.Initializer | None = None,
-                 bias_initializer: str | init.Initializer | None = None,
-                 generator: numpy.random.Generator | None = None,
-                 dtype: Any = numpy.float32, name: str | None = None) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int] = 1,
+        padding: int | Sequence[int] | str = 0,
+        dilation: int | Sequence[int] = 1,
+        groups: int = 1,
+        bias: bool = True,
+        weight_initializer: str | init.Initializer | None = None,
+        bias_initializer: str | init.Initializer | None = None,
+        generator: numpy.random.Generator | None = None,
+        dtype: Any = numpy.float32,
+        name: str | None = None,
+    ) -> None:
         super().__init__()
         self.name = name or "conv2d"
         self._auto_named = name is None
         self._settings(out_channels, kernel_size, stride, padding, dilation, groups)
-        weight, b = init.pytorch_layer(self._kernel_shape(int(in_channels)), bias,
-                                       weight_initializer, bias_initializer, generator, dtype)
+        weight, b = init.pytorch_layer(
+            self._kernel_shape(int(in_channels)),
+            bias,
+            weight_initializer,
+            bias_initializer,
+            generator,
+            dtype,
+        )
         self.weight: Parameter | None = None
         self.bias: Parameter | None = None
         self._make_parameters(weight, b)
@@ -142,9 +173,11 @@ class Conv2d(_Convolution):
         return self._convolve(x)
 
     def extra_repr(self) -> str:
-        return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-                f"stride={self.stride}, padding={self.padding}, dilation={self.dilation}, "
-                f"groups={self.groups}, bias={self.bias is not None}")
+        return (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}, padding={self.padding}, dilation={self.dilation}, "
+            f"groups={self.groups}, bias={self.bias is not None}"
+        )
 
 
 class Conv2D(_Convolution):
@@ -165,25 +198,34 @@ class Conv2D(_Convolution):
     transpose (kh, kw, C/groups, filters).
     """
 
-    _layout_hint = ("Conv2D takes channels-last images (N, H, W, C), as Keras; transpose "
-                    "NCHW images with x.transpose(0, 2, 3, 1), or use nn.Conv2d")
+    _layout_hint = (
+        "Conv2D takes channels-last images (N, H, W, C), as Keras; transpose "
+        "NCHW images with x.transpose(0, 2, 3, 1), or use nn.Conv2d"
+    )
 
-    def __init__(self, filters: int, kernel_size: int | Sequence[int],
-                 strides: int | Sequence[int] = (1, 1), padding: str = "valid",
-                 activation: str | activations.ActivationFn | None = None,
-                 input_shape: Sequence[int] | None = None,
-                 data_format: str = "channels_last", dilation_rate: int | Sequence[int] = (1, 1),
-                 groups: int = 1, use_bias: bool = True,
-                 kernel_initializer: str | init.Initializer = "glorot_uniform",
-                 bias_initializer: str | init.Initializer = "zeros", name: str | None = None,
-                 generator: numpy.random.Generator | None = None,
-                 dtype: Any = numpy.float32) -> None:
+    def __init__(
+        self,
+        filters: int,
+        kernel_size: int | Sequence[int],
+        strides: int | Sequence[int] = (1, 1),
+        padding: str = "valid",
+        activation: str | activations.ActivationFn | None = None,
+        input_shape: Sequence[int] | None = None,
+        data_format: str = "channels_last",
+        dilation_rate: int | Sequence[int] = (1, 1),
+        groups: int = 1,
+        use_bias: bool = True,
+        kernel_initializer: str | init.Initializer = "glorot_uniform",
+        bias_initializer: str | init.Initializer = "zeros",
+        name: str | None = None,
+        generator: numpy.random.Generator | None = None,
+        dtype: Any = numpy.float32,
+    ) -> None:
         super().__init__()
         if padding not in ("valid", "same"):
             raise ValueError(f"Conv2D: padding must be 'valid' or 'same', got {padding!r}")
         if data_format not in _LAYOUTS:
-            raise ValueError(f"Conv2D: data_format must be one of {_LAYOUTS}, got "
-                             f"{data_format!r}")
+            raise ValueError(f"Conv2D: data_format must be one of {_LAYOUTS}, got {data_format!r}")
         self.name = name or "conv2d"
         self._auto_named = name is None
         self._settings(filters, kernel_size, strides, padding, dilation_rate, groups)
@@ -201,8 +243,9 @@ class Conv2D(_Convolution):
         self.sample_shape = None if input_shape is None else tuple(int(n) for n in input_shape)
         if self.sample_shape is not None:
             if len(self.sample_shape) != 3:
-                raise ValueError(f"Conv2D: input_shape is the shape of one image, (H, W, C), "
-                                 f"got {input_shape!r}")
+                raise ValueError(
+                    f"Conv2D: input_shape is the shape of one image, (H, W, C), got {input_shape!r}"
+                )
             self.build(self.sample_shape[self._channel_axis])
 
     @property
@@ -216,23 +259,32 @@ class Conv2D(_Convolution):
     def build(self, in_channels: int, device: str = "cpu") -> None:
         """Create the kernel (filters, C/groups, kh, kw) and the bias (filters,)."""
         rng = self.generator if self.generator is not None else default_generator()
-        weight = self.kernel_initializer(self._kernel_shape(in_channels), generator=rng,
-                                         dtype=self.dtype)
-        bias = self.bias_initializer((self.out_channels,), generator=rng, dtype=self.dtype) \
-            if self.use_bias else None
+        weight = self.kernel_initializer(
+            self._kernel_shape(in_channels), generator=rng, dtype=self.dtype
+        )
+        bias = (
+            self.bias_initializer((self.out_channels,), generator=rng, dtype=self.dtype)
+            if self.use_bias
+            else None
+        )
         self._make_parameters(weight, bias, device)
 
     def _lazy_shape(self, name: str) -> tuple[int | None, ...]:
-        return (self.out_channels, None) + self.kernel_size if name == "weight" else \
-            (self.out_channels,)
+        return (
+            (self.out_channels, None) + self.kernel_size
+            if name == "weight"
+            else (self.out_channels,)
+        )
 
     def _lazy_dtype(self, name: str) -> numpy.dtype:
         return self.dtype
 
     def _build_from_state(self, arrays: dict[str, numpy.ndarray]) -> None:
         bias = arrays.get("bias") if self.use_bias else None
-        self._make_parameters(numpy.array(arrays["weight"], dtype=self.dtype),
-                              None if bias is None else numpy.array(bias, dtype=self.dtype))
+        self._make_parameters(
+            numpy.array(arrays["weight"], dtype=self.dtype),
+            None if bias is None else numpy.array(bias, dtype=self.dtype),
+        )
 
     def forward(self, x: Any) -> Any:
         x = as_input(x)
@@ -242,10 +294,15 @@ class Conv2D(_Convolution):
         layout = "(N, H, W, C)" if self.data_format == "channels_last" else "(N, C, H, W)"
         if len(shape) != 4 or shape[self._channel_axis] != self.in_channels:
             if self.weight is None:
-                raise ValueError(f"layer {self.name!r} (Conv2D) expects images {layout}, got "
-                                 f"input of shape {shape}")
-            other = "channels-first (N, C, H, W)" if self.data_format == "channels_last" \
+                raise ValueError(
+                    f"layer {self.name!r} (Conv2D) expects images {layout}, got "
+                    f"input of shape {shape}"
+                )
+            other = (
+                "channels-first (N, C, H, W)"
+                if self.data_format == "channels_last"
                 else "channels-last (N, H, W, C)"
+            )
             raise self._wrong_channels(shape, self._channel_axis, layout, other)
         if self.data_format == "channels_first":
             pre = self._convolve(x)
@@ -257,9 +314,11 @@ class Conv2D(_Convolution):
         return post
 
     def extra_repr(self) -> str:
-        return (f"filters={self.filters}, kernel_size={self.kernel_size}, strides={self.stride}, "
-                f"padding={self.padding!r}, activation={self.activation_name!r}, "
-                f"name={self.name!r}")
+        return (
+            f"filters={self.filters}, kernel_size={self.kernel_size}, strides={self.stride}, "
+            f"padding={self.padding!r}, activation={self.activation_name!r}, "
+            f"name={self.name!r}"
+        )
 
 
 # ---- pooling ------------------------------------------------------------------------------------
@@ -278,8 +337,10 @@ class _Pooling(Module):
         shape = tuple(x.shape)
         if len(shape) != 4 and not (len(shape) == 3 and not self.channels_last):
             layout = "(N, H, W, C)" if self.channels_last else "(N, C, H, W) or (C, H, W)"
-            raise ValueError(f"layer {self.name!r} ({type(self).__name__}) expects images "
-                             f"{layout}, got input of shape {shape}")
+            raise ValueError(
+                f"layer {self.name!r} ({type(self).__name__}) expects images "
+                f"{layout}, got input of shape {shape}"
+            )
         if not self.channels_last:
             return self._pool(x)
         return ops.transpose(self._pool(ops.transpose(x, (0, 3, 1, 2))), (0, 2, 3, 1))
@@ -288,12 +349,21 @@ class _Pooling(Module):
 class MaxPool2d(_Pooling):
     """PyTorch's max pooling of images (N, C, H, W): the largest value of each window."""
 
-    def __init__(self, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
-                 padding: int | Sequence[int] = 0, dilation: int | Sequence[int] = 1,
-                 name: str | None = None) -> None:
+    def __init__(
+        self,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int] | None = None,
+        padding: int | Sequence[int] = 0,
+        dilation: int | Sequence[int] = 1,
+        name: str | None = None,
+    ) -> None:
         super().__init__()
-        self.kernel_size, self.stride, self.padding, self.dilation = \
-            kernel_size, stride, padding, dilation
+        self.kernel_size, self.stride, self.padding, self.dilation = (
+            kernel_size,
+            stride,
+            padding,
+            dilation,
+        )
         self.name = name or "max_pool2d"
         self._auto_named = name is None
 
@@ -307,9 +377,14 @@ class MaxPool2d(_Pooling):
 class AvgPool2d(_Pooling):
     """PyTorch's average pooling of images (N, C, H, W): the mean of each window."""
 
-    def __init__(self, kernel_size: int | Sequence[int], stride: int | Sequence[int] | None = None,
-                 padding: int | Sequence[int] = 0, count_include_pad: bool = True,
-                 name: str | None = None) -> None:
+    def __init__(
+        self,
+        kernel_size: int | Sequence[int],
+        stride: int | Sequence[int] | None = None,
+        padding: int | Sequence[int] = 0,
+        count_include_pad: bool = True,
+        name: str | None = None,
+    ) -> None:
         super().__init__()
         self.kernel_size, self.stride, self.padding = kernel_size, stride, padding
         self.count_include_pad = bool(count_include_pad)
@@ -317,8 +392,7 @@ class AvgPool2d(_Pooling):
         self._auto_named = name is None
 
     def _pool(self, x: Tensor) -> Tensor:
-        return avg_pool2d(x, self.kernel_size, self.stride, self.padding,
-                          self.count_include_pad)
+        return avg_pool2d(x, self.kernel_size, self.stride, self.padding, self.count_include_pad)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -328,16 +402,23 @@ class _KerasPooling(_Pooling):
     """Keras's pooling layers: pool_size, strides (default: pool_size), padding 'valid' or
     'same', data_format."""
 
-    def __init__(self, pool_size: int | Sequence[int] = (2, 2),
-                 strides: int | Sequence[int] | None = None, padding: str = "valid",
-                 data_format: str = "channels_last", name: str | None = None) -> None:
+    def __init__(
+        self,
+        pool_size: int | Sequence[int] = (2, 2),
+        strides: int | Sequence[int] | None = None,
+        padding: str = "valid",
+        data_format: str = "channels_last",
+        name: str | None = None,
+    ) -> None:
         super().__init__()
         if padding not in ("valid", "same"):
-            raise ValueError(f"{type(self).__name__}: padding must be 'valid' or 'same', got "
-                             f"{padding!r}")
+            raise ValueError(
+                f"{type(self).__name__}: padding must be 'valid' or 'same', got {padding!r}"
+            )
         if data_format not in _LAYOUTS:
-            raise ValueError(f"{type(self).__name__}: data_format must be one of {_LAYOUTS}, "
-                             f"got {data_format!r}")
+            raise ValueError(
+                f"{type(self).__name__}: data_format must be one of {_LAYOUTS}, got {data_format!r}"
+            )
         self.pool_size = _pair(pool_size, "pool_size")
         self.strides = self.pool_size if strides is None else _pair(strides, "strides")
         self.padding = padding
@@ -368,5 +449,4 @@ class AveragePooling2D(_KerasPooling):
     _default_name = "average_pooling2d"
 
     def _pool(self, x: Tensor) -> Tensor:
-        return avg_pool2d(x, self.pool_size, self.strides, self.padding,
-                          count_include_pad=False)
+        return avg_pool2d(x, self.pool_size, self.strides, self.padding, count_include_pad=False)

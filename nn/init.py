@@ -51,34 +51,45 @@ def _rng(generator: numpy.random.Generator | None) -> numpy.random.Generator:
     return generator if generator is not None else default_generator()
 
 
-def zeros(shape: Shape, generator: numpy.random.Generator | None = None,
-          dtype: Any = numpy.float32) -> numpy.ndarray:
+def zeros(
+    shape: Shape, generator: numpy.random.Generator | None = None, dtype: Any = numpy.float32
+) -> numpy.ndarray:
     """All entries 0 (the usual start for biases β)."""
     return numpy.zeros(shape, dtype=dtype)
 
 
-def ones(shape: Shape, generator: numpy.random.Generator | None = None,
-         dtype: Any = numpy.float32) -> numpy.ndarray:
+def ones(
+    shape: Shape, generator: numpy.random.Generator | None = None, dtype: Any = numpy.float32
+) -> numpy.ndarray:
     """All entries 1."""
     return numpy.ones(shape, dtype=dtype)
 
 
-def random_uniform(shape: Shape, generator: numpy.random.Generator | None = None,
-                   dtype: Any = numpy.float32, minval: float = -0.05,
-                   maxval: float = 0.05) -> numpy.ndarray:
+def random_uniform(
+    shape: Shape,
+    generator: numpy.random.Generator | None = None,
+    dtype: Any = numpy.float32,
+    minval: float = -0.05,
+    maxval: float = 0.05,
+) -> numpy.ndarray:
     """Each entry drawn from U(minval, maxval), by default U(-0.05, 0.05) as in Keras."""
     return _rng(generator).uniform(minval, maxval, size=shape).astype(dtype)
 
 
-def random_normal(shape: Shape, generator: numpy.random.Generator | None = None,
-                  dtype: Any = numpy.float32, mean: float = 0.0,
-                  stddev: float = 0.05) -> numpy.ndarray:
+def random_normal(
+    shape: Shape,
+    generator: numpy.random.Generator | None = None,
+    dtype: Any = numpy.float32,
+    mean: float = 0.0,
+    stddev: float = 0.05,
+) -> numpy.ndarray:
     """Each entry drawn from N(mean, stddev²), by default N(0, 0.05²) as in Keras."""
     return _rng(generator).normal(mean, stddev, size=shape).astype(dtype)
 
 
-def glorot_uniform(shape: Shape, generator: numpy.random.Generator | None = None,
-                   dtype: Any = numpy.float32) -> numpy.ndarray:
+def glorot_uniform(
+    shape: Shape, generator: numpy.random.Generator | None = None, dtype: Any = numpy.float32
+) -> numpy.ndarray:
     """Glorot/Xavier uniform: U(-a, a) with a = √(6 / (fan_in + fan_out)).
 
     This keeps the variance of z_H = W_H x about that of x, going forward and backward.
@@ -88,32 +99,39 @@ def glorot_uniform(shape: Shape, generator: numpy.random.Generator | None = None
     return _rng(generator).uniform(-limit, limit, size=shape).astype(dtype)
 
 
-def glorot_normal(shape: Shape, generator: numpy.random.Generator | None = None,
-                  dtype: Any = numpy.float32) -> numpy.ndarray:
+def glorot_normal(
+    shape: Shape, generator: numpy.random.Generator | None = None, dtype: Any = numpy.float32
+) -> numpy.ndarray:
     """Glorot/Xavier normal: N(0, σ²) with σ = √(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _fans(shape)
     std = math.sqrt(2.0 / (fan_in + fan_out))
     return _rng(generator).normal(0.0, std, size=shape).astype(dtype)
 
 
-def he_uniform(shape: Shape, generator: numpy.random.Generator | None = None,
-               dtype: Any = numpy.float32) -> numpy.ndarray:
+def he_uniform(
+    shape: Shape, generator: numpy.random.Generator | None = None, dtype: Any = numpy.float32
+) -> numpy.ndarray:
     """He/Kaiming uniform: U(-a, a) with a = √(6 / fan_in), suited to ReLU units."""
     fan_in, _ = _fans(shape)
     limit = math.sqrt(6.0 / fan_in)
     return _rng(generator).uniform(-limit, limit, size=shape).astype(dtype)
 
 
-def he_normal(shape: Shape, generator: numpy.random.Generator | None = None,
-              dtype: Any = numpy.float32) -> numpy.ndarray:
+def he_normal(
+    shape: Shape, generator: numpy.random.Generator | None = None, dtype: Any = numpy.float32
+) -> numpy.ndarray:
     """He/Kaiming normal: N(0, σ²) with σ = √(2 / fan_in), suited to ReLU units."""
     fan_in, _ = _fans(shape)
     std = math.sqrt(2.0 / fan_in)
     return _rng(generator).normal(0.0, std, size=shape).astype(dtype)
 
 
-def uniform_fan_in(shape: Shape, generator: numpy.random.Generator | None = None,
-                   dtype: Any = numpy.float32, fan_in: int | None = None) -> numpy.ndarray:
+def uniform_fan_in(
+    shape: Shape,
+    generator: numpy.random.Generator | None = None,
+    dtype: Any = numpy.float32,
+    fan_in: int | None = None,
+) -> numpy.ndarray:
     """PyTorch's default for ``Linear`` (weight and bias): U(-1/√N_I, 1/√N_I).
 
     ``fan_in`` defaults to the fan-in of ``shape``; a bias passes its layer's N_I.
@@ -123,10 +141,14 @@ def uniform_fan_in(shape: Shape, generator: numpy.random.Generator | None = None
     return _rng(generator).uniform(-limit, limit, size=shape).astype(dtype)
 
 
-def pytorch_layer(shape: Shape, bias: bool, weight_initializer: str | Initializer | None,
-                  bias_initializer: str | Initializer | None,
-                  generator: numpy.random.Generator | None,
-                  dtype: Any) -> tuple[numpy.ndarray, numpy.ndarray | None]:
+def pytorch_layer(
+    shape: Shape,
+    bias: bool,
+    weight_initializer: str | Initializer | None,
+    bias_initializer: str | Initializer | None,
+    generator: numpy.random.Generator | None,
+    dtype: Any,
+) -> tuple[numpy.ndarray, numpy.ndarray | None]:
     """The initial weight of ``shape`` (out, in, ...) and bias (out,) of a PyTorch-style layer
     (None without a bias): the given initializers, or else PyTorch's default for both,
     U(-1/√fan_in, 1/√fan_in) with the weight's fan-in."""
@@ -170,8 +192,10 @@ def get(identifier: str | Initializer) -> Initializer:
         return _accepting_keywords(identifier)
     if isinstance(identifier, str) and identifier.lower() in INITIALIZERS:
         return INITIALIZERS[identifier.lower()]
-    raise ValueError(f"unknown initializer {identifier!r}; valid names: "
-                     f"{', '.join(sorted(INITIALIZERS))}, or a callable (shape, generator, dtype)")
+    raise ValueError(
+        f"unknown initializer {identifier!r}; valid names: "
+        f"{', '.join(sorted(INITIALIZERS))}, or a callable (shape, generator, dtype)"
+    )
 
 
 def _accepting_keywords(fn: Initializer) -> Initializer:
@@ -180,12 +204,15 @@ def _accepting_keywords(fn: Initializer) -> Initializer:
         parameters = inspect.signature(fn).parameters
     except (TypeError, ValueError):
         return fn
-    if any(p.kind is p.VAR_KEYWORD for p in parameters.values()) or \
-            {"generator", "dtype"} <= parameters.keys():
+    if (
+        any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+        or {"generator", "dtype"} <= parameters.keys()
+    ):
         return fn
 
-    def wrapped(shape: Shape, generator: numpy.random.Generator | None = None,
-                dtype: Any = numpy.float32) -> numpy.ndarray:
+    def wrapped(
+        shape: Shape, generator: numpy.random.Generator | None = None, dtype: Any = numpy.float32
+    ) -> numpy.ndarray:
         return numpy.asarray(fn(shape), dtype=dtype)
 
     wrapped.__name__ = getattr(fn, "__name__", "initializer")

@@ -82,8 +82,9 @@ class _KeptActivations:
     warn (DeprecationWarning)."""
 
     def _warn_deprecated(self, attribute: str) -> None:
-        warn_renamed(f"{type(self).__name__}.{attribute}", "Module.record_activations()",
-                     stacklevel=4)  # the line that used the attribute
+        warn_renamed(
+            f"{type(self).__name__}.{attribute}", "Module.record_activations()", stacklevel=4
+        )  # the line that used the attribute
 
     def _last_activations(self: Module) -> _LastActivations:
         kept = self.__dict__.get("_kept_activations")
@@ -147,7 +148,8 @@ class _FullyConnected(Module):
         return ValueError(
             f"layer {self.name!r} ({type(self).__name__}) expects inputs with "
             f"{self.in_features} features (its weight has shape {tuple(self.weight.shape)}), "
-            f"got {got} features (input shape {shape})")
+            f"got {got} features (input shape {shape})"
+        )
 
     def _affine(self, x: Any) -> Tensor:
         """z = x Wᵀ + β, after checking that x has N_I columns and casting it to W's dtype."""
@@ -157,8 +159,9 @@ class _FullyConnected(Module):
             raise self._wrong_width(x)
         return linear(cast_input(x, self.weight.dtype), self.weight, self.bias)
 
-    def _make_parameters(self, weight: numpy.ndarray, bias: numpy.ndarray | None,
-                         device: str) -> None:
+    def _make_parameters(
+        self, weight: numpy.ndarray, bias: numpy.ndarray | None, device: str
+    ) -> None:
         self.weight = Parameter(backend.to_device(weight, device))
         self.bias = None if bias is None else Parameter(backend.to_device(bias, device))
 
@@ -178,17 +181,29 @@ class Linear(_FullyConnected):
         name: a name for ``summary()`` and error messages.
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True,
-                 weight_initializer: str | init.Initializer | None = None,
-                 bias_initializer: str | init.Initializer | None = None,
-                 generator: numpy.random.Generator | None = None,
-                 dtype: Any = numpy.float32, name: str | None = None) -> None:
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        weight_initializer: str | init.Initializer | None = None,
+        bias_initializer: str | init.Initializer | None = None,
+        generator: numpy.random.Generator | None = None,
+        dtype: Any = numpy.float32,
+        name: str | None = None,
+    ) -> None:
         super().__init__()
         self.out_features = int(out_features)
         self.name = name or "linear"
         self._auto_named = name is None
-        weight, b = init.pytorch_layer((self.out_features, int(in_features)), bias,
-                                       weight_initializer, bias_initializer, generator, dtype)
+        weight, b = init.pytorch_layer(
+            (self.out_features, int(in_features)),
+            bias,
+            weight_initializer,
+            bias_initializer,
+            generator,
+            dtype,
+        )
         self.weight: Parameter | None = None
         self.bias: Parameter | None = None
         self._make_parameters(weight, b, "cpu")
@@ -198,8 +213,10 @@ class Linear(_FullyConnected):
         return self._affine(x)
 
     def extra_repr(self) -> str:
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
 
 
 class Dense(_FullyConnected, _KeptActivations):
@@ -234,12 +251,18 @@ class Dense(_FullyConnected, _KeptActivations):
     deprecated).
     """
 
-    def __init__(self, units: int, activation: str | activations.ActivationFn | None = None,
-                 input_shape: int | Sequence[int] | None = None, name: str | None = None,
-                 kernel_initializer: str | init.Initializer = "glorot_uniform",
-                 bias_initializer: str | init.Initializer = "zeros", use_bias: bool = True,
-                 generator: numpy.random.Generator | None = None,
-                 dtype: Any = numpy.float32) -> None:
+    def __init__(
+        self,
+        units: int,
+        activation: str | activations.ActivationFn | None = None,
+        input_shape: int | Sequence[int] | None = None,
+        name: str | None = None,
+        kernel_initializer: str | init.Initializer = "glorot_uniform",
+        bias_initializer: str | init.Initializer = "zeros",
+        use_bias: bool = True,
+        generator: numpy.random.Generator | None = None,
+        dtype: Any = numpy.float32,
+    ) -> None:
         super().__init__()
         if int(units) < 1:
             raise ValueError(f"Dense needs at least one unit, got units={units}")
@@ -266,8 +289,7 @@ class Dense(_FullyConnected, _KeptActivations):
     def build(self, in_features: int, device: str = "cpu") -> None:
         """Create W (units, in_features) and β (units,) with the layer's initializers."""
         rng = self.generator if self.generator is not None else default_generator()
-        weight = self.kernel_initializer((self.units, in_features), generator=rng,
-                                         dtype=self.dtype)
+        weight = self.kernel_initializer((self.units, in_features), generator=rng, dtype=self.dtype)
         bias = None
         if self.use_bias:
             bias = self.bias_initializer((self.units,), generator=rng, dtype=self.dtype)
@@ -281,16 +303,19 @@ class Dense(_FullyConnected, _KeptActivations):
 
     def _build_from_state(self, arrays: dict[str, numpy.ndarray]) -> None:
         bias = arrays.get("bias") if self.use_bias else None
-        self._make_parameters(numpy.array(arrays["weight"], dtype=self.dtype),
-                              None if bias is None else numpy.array(bias, dtype=self.dtype),
-                              "cpu")
+        self._make_parameters(
+            numpy.array(arrays["weight"], dtype=self.dtype),
+            None if bias is None else numpy.array(bias, dtype=self.dtype),
+            "cpu",
+        )
 
     def _pre_activation(self, x: Any) -> Tensor:
         if self.weight is None:
             x = as_input(x)
             if not x.shape:
-                raise ValueError(f"layer {self.name!r} (Dense) needs inputs with a feature "
-                                 "axis, got a scalar")
+                raise ValueError(
+                    f"layer {self.name!r} (Dense) needs inputs with a feature axis, got a scalar"
+                )
             self.build(int(x.shape[-1]), device_of(x))
         return self._affine(x)
 
@@ -311,8 +336,10 @@ class Dense(_FullyConnected, _KeptActivations):
         return pre
 
     def extra_repr(self) -> str:
-        return (f"units={self.units}, activation={self.activation_name!r}, "
-                f"in_features={self.in_features}, name={self.name!r}")
+        return (
+            f"units={self.units}, activation={self.activation_name!r}, "
+            f"in_features={self.in_features}, name={self.name!r}"
+        )
 
 
 class Dropout(Module):
@@ -324,8 +351,9 @@ class Dropout(Module):
     In evaluation mode (``model.eval()``, and in ``evaluate``/``predict``) it returns x.
     """
 
-    def __init__(self, rate: float, generator: numpy.random.Generator | None = None,
-                 name: str | None = None) -> None:
+    def __init__(
+        self, rate: float, generator: numpy.random.Generator | None = None, name: str | None = None
+    ) -> None:
         super().__init__()
         if not 0.0 <= float(rate) < 1.0:
             raise ValueError(f"Dropout needs 0 <= rate < 1, got {rate}")
@@ -383,14 +411,17 @@ class Sequential(Module):
     def add(self, layer: Module) -> None:
         """Append ``layer`` (a Module) to the model."""
         if not isinstance(layer, Module):
-            raise TypeError(f"Sequential.add needs a layer (an nn.Module), got "
-                            f"{type(layer).__name__}")
+            raise TypeError(
+                f"Sequential.add needs a layer (an nn.Module), got {type(layer).__name__}"
+            )
         taken = {getattr(other, "name", None) for other in self.layers}
         name = getattr(layer, "name", None)
         if name is not None and name in taken:
             if not getattr(layer, "_auto_named", False):
-                raise ValueError(f"this Sequential already has a layer named {name!r}; "
-                                 "layer names must be unique")
+                raise ValueError(
+                    f"this Sequential already has a layer named {name!r}; "
+                    "layer names must be unique"
+                )
             base, n = name, 1
             while f"{base}_{n}" in taken:
                 n += 1

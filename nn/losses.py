@@ -136,8 +136,7 @@ def _bce_logits(logits: Any, target: Any, reduction: str = "mean") -> tuple[Any,
 
 
 @primitive(name="cross_entropy")
-def _softmax_cross_entropy(logits: Any, target: Any,
-                           reduction: str = "mean") -> tuple[Any, tuple]:
+def _softmax_cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> tuple[Any, tuple]:
     xp = array_module(logits)
     shifted = logits - _data(logits).max(axis=-1, keepdims=True)
     exp = xp.exp(shifted)
@@ -165,8 +164,9 @@ def _softmax_cross_entropy(logits: Any, target: Any,
 
 
 @primitive(name="categorical_cross_entropy")
-def _categorical_cross_entropy(probabilities: Any, target: Any,
-                               reduction: str = "mean") -> tuple[Any, tuple]:
+def _categorical_cross_entropy(
+    probabilities: Any, target: Any, reduction: str = "mean"
+) -> tuple[Any, tuple]:
     xp = array_module(probabilities)
     clipped = xp.clip(probabilities, EPSILON, 1 - EPSILON)
     n = probabilities.shape[0]
@@ -213,21 +213,26 @@ def _as_target(target: Any, loss: str) -> Any:
     try:
         return numpy.asarray(target)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"{loss}: the target must be an array, a list or a Tensor ({error})") \
-            from None
+        raise TypeError(
+            f"{loss}: the target must be an array, a list or a Tensor ({error})"
+        ) from None
 
 
 def _fit_shape(target: Any, shape: tuple, loss: str) -> Any:
     """``target`` with the prediction's ``shape``: same shape, or same size and reshaped."""
     if tuple(target.shape) == tuple(shape):
         return target
-    if int(numpy.prod(target.shape)) == int(numpy.prod(shape)) and len(shape) > 0 \
-            and target.shape[:1] == shape[:1]:
-        return ops.reshape(target, shape) if isinstance(target, Tensor) else \
-            target.reshape(shape)
-    raise ValueError(f"{loss}: the target has shape {tuple(target.shape)} but the prediction "
-                     f"has shape {tuple(shape)}; they need the same number of samples and "
-                     "values per sample")
+    if (
+        int(numpy.prod(target.shape)) == int(numpy.prod(shape))
+        and len(shape) > 0
+        and target.shape[:1] == shape[:1]
+    ):
+        return ops.reshape(target, shape) if isinstance(target, Tensor) else target.reshape(shape)
+    raise ValueError(
+        f"{loss}: the target has shape {tuple(target.shape)} but the prediction "
+        f"has shape {tuple(shape)}; they need the same number of samples and "
+        "values per sample"
+    )
 
 
 def _float_target(target: Any, dtype: Any, device: str) -> Any:
@@ -235,8 +240,10 @@ def _float_target(target: Any, dtype: Any, device: str) -> Any:
         return target
     if target.dtype.kind not in "biuf":
         raise TypeError(f"the target must hold numbers, got dtype {target.dtype}")
-    return on_device(target.astype(dtype if numpy.dtype(dtype).kind == "f" else numpy.float32,
-                                    copy=False), device)
+    return on_device(
+        target.astype(dtype if numpy.dtype(dtype).kind == "f" else numpy.float32, copy=False),
+        device,
+    )
 
 
 def _all(condition: Any) -> bool:
@@ -253,8 +260,10 @@ def _check_signed(y: Any, loss: str) -> None:
     if _all((y == 1) | (y == -1)):
         return
     if _all((y == 0) | (y == 1)):
-        raise ValueError(f"{loss} needs labels in {{-1, +1}}, but these are in {{0, 1}}: "
-                         "map them first with y = 2 * y - 1")
+        raise ValueError(
+            f"{loss} needs labels in {{-1, +1}}, but these are in {{0, 1}}: "
+            "map them first with y = 2 * y - 1"
+        )
     bad = _first(y[(y != 1) & (y != -1)])
     raise ValueError(f"{loss} needs labels in {{-1, +1}}, got the label {bad!r}")
 
@@ -264,11 +273,14 @@ def _check_binary(y: Any, loss: str) -> None:
     if _all((y >= 0) & (y <= 1)):
         return
     if _all((y == -1) | (y == 1)):
-        raise ValueError(f"{loss} needs labels in {{0, 1}}, but these are in {{-1, +1}}: "
-                         "map them first with y = (y + 1) / 2")
+        raise ValueError(
+            f"{loss} needs labels in {{0, 1}}, but these are in {{-1, +1}}: "
+            "map them first with y = (y + 1) / 2"
+        )
     bad = _first(y[~((y >= 0) & (y <= 1))])
-    raise ValueError(f"{loss} needs labels in {{0, 1}} (or probabilities in [0, 1]), got "
-                     f"the label {bad!r}")
+    raise ValueError(
+        f"{loss} needs labels in {{0, 1}} (or probabilities in [0, 1]), got the label {bad!r}"
+    )
 
 
 def _class_labels(target: Any, n: int, classes: int, loss: str, device: str) -> Any:
@@ -277,18 +289,24 @@ def _class_labels(target: Any, n: int, classes: int, loss: str, device: str) -> 
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.reshape(-1)
     if y.ndim != 1 or y.shape[0] != n:
-        raise ValueError(f"{loss} needs integer class labels of shape ({n},), got shape "
-                         f"{tuple(_data(target).shape)}")
+        raise ValueError(
+            f"{loss} needs integer class labels of shape ({n},), got shape "
+            f"{tuple(_data(target).shape)}"
+        )
     if y.dtype.kind == "f":
         if not _all(y == array_module(y).round(y)):
-            raise ValueError(f"{loss} needs integer class labels, got non-integer values "
-                             "such as probabilities or one-hot rows")
+            raise ValueError(
+                f"{loss} needs integer class labels, got non-integer values "
+                "such as probabilities or one-hot rows"
+            )
     elif y.dtype.kind not in "iub":
         raise TypeError(f"{loss} needs integer class labels, got dtype {y.dtype}")
     if y.size and not (y.min() >= 0 and y.max() < classes):
         bad = _first(y[(y < 0) | (y >= classes)])
-        raise ValueError(f"{loss}: the label {bad!r} is not a class of this output, which "
-                         f"has {classes} units (labels 0 to {classes - 1})")
+        raise ValueError(
+            f"{loss}: the label {bad!r} is not a class of this output, which "
+            f"has {classes} units (labels 0 to {classes - 1})"
+        )
     return on_device(y.astype(numpy.intp, copy=False), device)
 
 
@@ -297,18 +315,24 @@ def _class_rows(target: Any, shape: tuple, dtype: Any, device: str, loss: str) -
     if tuple(target.shape) != tuple(shape):
         hint = ""
         if target.ndim == 1 or (target.ndim == 2 and target.shape[1] == 1):
-            hint = ("; these look like integer labels: use sparse_categorical_crossentropy, "
-                    "or cross_entropy, which takes either")
-        raise ValueError(f"{loss} needs one-hot rows of shape {tuple(shape)}, got a target of "
-                         f"shape {tuple(target.shape)}{hint}")
+            hint = (
+                "; these look like integer labels: use sparse_categorical_crossentropy, "
+                "or cross_entropy, which takes either"
+            )
+        raise ValueError(
+            f"{loss} needs one-hot rows of shape {tuple(shape)}, got a target of "
+            f"shape {tuple(target.shape)}{hint}"
+        )
     return _float_target(target, dtype, device)
 
 
 def _check_class_scores(shape: tuple, loss: str) -> None:
     """A prediction of shape (N, C): one row of class scores (or probabilities) per sample."""
     if len(shape) != 2:
-        raise ValueError(f"{loss} needs a prediction of shape (N, C) (one row of class scores "
-                         f"per sample), got shape {tuple(shape)}")
+        raise ValueError(
+            f"{loss} needs a prediction of shape (N, C) (one row of class scores "
+            f"per sample), got shape {tuple(shape)}"
+        )
 
 
 def _labels_or_rows(target: Any, shape: tuple, dtype: Any, device: str, loss: str) -> Any:
@@ -349,8 +373,9 @@ class Loss:
 
     def __call__(self, prediction: Any, target: Any) -> Tensor:
         prediction = as_input(prediction)
-        target = self.prepare_target(target, tuple(prediction.shape), prediction.dtype,
-                                     device_of(prediction))
+        target = self.prepare_target(
+            target, tuple(prediction.shape), prediction.dtype, device_of(prediction)
+        )
         return self.compute(prediction, target)
 
     def prepare_target(self, target: Any, shape: tuple, dtype: Any, device: str) -> Any:
@@ -503,9 +528,11 @@ class SparseCategoricalCrossentropy(CategoricalCrossentropy):
         _check_class_scores(shape, self.name)
         target = _as_target(target, self.name)
         if target.ndim == 2 and tuple(target.shape) == tuple(shape) and shape[1] > 1:
-            raise ValueError(f"{self.name} needs integer class labels of shape ({shape[0]},), "
-                             f"got one-hot rows of shape {tuple(target.shape)}: use "
-                             "categorical_crossentropy for those")
+            raise ValueError(
+                f"{self.name} needs integer class labels of shape ({shape[0]},), "
+                f"got one-hot rows of shape {tuple(target.shape)}: use "
+                "categorical_crossentropy for those"
+            )
         return _class_labels(target, shape[0], shape[1], self.name, device)
 
     def on_logits(self) -> Loss:
@@ -554,16 +581,16 @@ LOSSES: dict[str, Callable[..., Loss]] = {
     "hinge": lambda from_logits=False: Hinge(),
     "binary_crossentropy": lambda from_logits=False: BinaryCrossentropy(from_logits),
     "categorical_crossentropy": lambda from_logits=False: CategoricalCrossentropy(from_logits),
-    "sparse_categorical_crossentropy":
-        lambda from_logits=False: SparseCategoricalCrossentropy(from_logits),
+    "sparse_categorical_crossentropy": lambda from_logits=False: SparseCategoricalCrossentropy(
+        from_logits
+    ),
     "mse": lambda from_logits=False: MeanSquaredError(),
     "mean_squared_error": lambda from_logits=False: MeanSquaredError(),
     "cross_entropy": lambda from_logits=False: CrossEntropyLoss(),
 }
 
 
-def get(identifier: str | Loss | Callable[[Any, Any], Tensor], from_logits: bool = False) \
-        -> Loss:
+def get(identifier: str | Loss | Callable[[Any, Any], Tensor], from_logits: bool = False) -> Loss:
     """The Loss for a name in ``LOSSES`` (with ``from_logits`` for the cross-entropies), a Loss,
     or a function ``fn(prediction, target) -> Tensor``. Unknown names list the valid ones."""
     if isinstance(identifier, Loss):
@@ -571,8 +598,10 @@ def get(identifier: str | Loss | Callable[[Any, Any], Tensor], from_logits: bool
     if isinstance(identifier, str):
         key = identifier.lower()
         if key not in LOSSES:
-            raise ValueError(f"unknown loss {identifier!r}; valid names: {', '.join(LOSSES)}, "
-                             "a Loss object or a function (prediction, target) -> Tensor")
+            raise ValueError(
+                f"unknown loss {identifier!r}; valid names: {', '.join(LOSSES)}, "
+                "a Loss object or a function (prediction, target) -> Tensor"
+            )
         if from_logits and key in ("hinge", "mse", "mean_squared_error"):
             raise ValueError(f"loss {identifier!r} has no from_logits form")
         return LOSSES[key](from_logits)
@@ -615,8 +644,7 @@ def binary_cross_entropy(probabilities: Any, target: Any, reduction: str = "mean
     return BinaryCrossentropy(False, reduction)(probabilities, target)
 
 
-def binary_cross_entropy_with_logits(logits: Any, target: Any,
-                                     reduction: str = "mean") -> Tensor:
+def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
     """Binary cross-entropy of p = s(z), computed from z as max(z, 0) - z y + log(1 + e^-|z|):
     finite for any z; gradient s(z) - y."""
     return BinaryCrossentropy(True, reduction)(logits, target)
@@ -629,8 +657,7 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
     return loss(logits, target)
 
 
-def categorical_cross_entropy(probabilities: Any, target: Any,
-                              reduction: str = "mean") -> Tensor:
+def categorical_cross_entropy(probabilities: Any, target: Any, reduction: str = "mean") -> Tensor:
     """-Σ_c y_c log p_c on probabilities (N, C) clipped to [1e-7, 1 - 1e-7], the target integer
     labels (N,) or one-hot rows (N, C). Prefer ``cross_entropy`` on logits when you have them."""
     return _LabelsOrRowsCategoricalCrossentropy(reduction)(probabilities, target)

@@ -21,8 +21,7 @@ from autograd_lite.backend import array_module
 METRICS = ("accuracy", "acc")
 
 
-def correct_count(output: Any, target: Any, threshold: float = 0.5,
-                  signed: bool = False) -> int:
+def correct_count(output: Any, target: Any, threshold: float = 0.5, signed: bool = False) -> int:
     """How many rows of ``output`` (N, units) or (N,) predict ``target`` right.
 
     Args:
@@ -35,8 +34,11 @@ def correct_count(output: Any, target: Any, threshold: float = 0.5,
     xp = array_module(output)
     if output.ndim == 2 and output.shape[1] > 1:
         predicted = output.argmax(axis=1)
-        labels = target.argmax(axis=1) if target.ndim == 2 and target.shape[1] > 1 \
+        labels = (
+            target.argmax(axis=1)
+            if target.ndim == 2 and target.shape[1] > 1
             else target.reshape(-1)
+        )
         return int((predicted == labels).sum())
     scores = output.reshape(-1)
     labels = target.reshape(-1)
@@ -54,8 +56,10 @@ def get(identifier: str | Callable[[Any, Any], Any]) -> tuple[str, Callable[...,
     if isinstance(identifier, str):
         if identifier.lower() in METRICS:
             return "accuracy", None
-        raise ValueError(f"unknown metric {identifier!r}; valid names: {', '.join(METRICS)}, "
-                         "or a function (y_true, y_pred) -> number")
+        raise ValueError(
+            f"unknown metric {identifier!r}; valid names: {', '.join(METRICS)}, "
+            "or a function (y_true, y_pred) -> number"
+        )
     if callable(identifier):
         return getattr(identifier, "__name__", "metric"), identifier
     raise TypeError(f"a metric is a name or a function, got {type(identifier).__name__}")

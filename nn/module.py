@@ -53,7 +53,7 @@ class Parameter(Tensor):
         super().__init__(data, requires_grad=requires_grad, dtype=dtype)
 
     def __repr__(self) -> str:
-        return "Parameter" + super().__repr__()[len("Tensor"):]
+        return "Parameter" + super().__repr__()[len("Tensor") :]
 
 
 class Module:
@@ -117,8 +117,10 @@ class Module:
                 continue
             seen.add(id(module))
             yield name, module
-            children = [(f"{name}.{child_name}" if name else child_name, child)
-                        for child_name, child in module.named_children()]
+            children = [
+                (f"{name}.{child_name}" if name else child_name, child)
+                for child_name, child in module.named_children()
+            ]
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
@@ -155,8 +157,11 @@ class Module:
     @property
     def built(self) -> bool:
         """Whether every parameter of the tree exists (False while a lazy layer waits for data)."""
-        return all(parameter is not None for module in self.modules()
-                   for _, parameter in module._parameter_slots())
+        return all(
+            parameter is not None
+            for module in self.modules()
+            for _, parameter in module._parameter_slots()
+        )
 
     # ---- modes and gradients -----------------------------------------------------------------
 
@@ -215,7 +220,8 @@ class Module:
         finally:
             for module in modules:
                 module._set_activation_records(
-                    tuple(kept for kept in module._activation_records if kept is not records))
+                    tuple(kept for kept in module._activation_records if kept is not records)
+                )
 
     def _set_activation_records(self, records: tuple[list[LayerActivations], ...]) -> None:
         if records:
@@ -259,8 +265,10 @@ class Module:
 
     def state_dict(self) -> dict[str, numpy.ndarray]:
         """A copy of every parameter's values as NumPy arrays, keyed by dotted name."""
-        return {name: numpy.array(backend.to_device(p.data, "cpu"), copy=True)
-                for name, p in self.named_parameters()}
+        return {
+            name: numpy.array(backend.to_device(p.data, "cpu"), copy=True)
+            for name, p in self.named_parameters()
+        }
 
     def _expected_state(self) -> dict[str, _Slot]:
         """For every parameter name: where it lives and what an array loaded into it must
@@ -271,30 +279,35 @@ class Module:
             for name, parameter in module._parameter_slots():
                 full = f"{module_name}.{name}" if module_name else name
                 if parameter is None:
-                    expected[full] = _Slot(module, name, module._lazy_shape(name),
-                                           module._lazy_dtype(name), False)
+                    expected[full] = _Slot(
+                        module, name, module._lazy_shape(name), module._lazy_dtype(name), False
+                    )
                 elif id(parameter) not in seen:
                     seen.add(id(parameter))
-                    expected[full] = _Slot(module, name, tuple(parameter.shape),
-                                           numpy.dtype(parameter.dtype), True)
+                    expected[full] = _Slot(
+                        module, name, tuple(parameter.shape), numpy.dtype(parameter.dtype), True
+                    )
         return expected
 
     def _lazy_shape(self, name: str) -> tuple[int | None, ...]:
         """The shape that declared-but-unbuilt parameter ``name`` will have (None: unknown)."""
-        raise NotImplementedError(f"{type(self).__name__} declares lazy parameter {name!r} "
-                                  "but does not say its shape")
+        raise NotImplementedError(
+            f"{type(self).__name__} declares lazy parameter {name!r} but does not say its shape"
+        )
 
     def _lazy_dtype(self, name: str) -> numpy.dtype:
         """The dtype that declared-but-unbuilt parameter ``name`` will have."""
-        raise NotImplementedError(f"{type(self).__name__} declares lazy parameter {name!r} "
-                                  "but does not say its dtype")
+        raise NotImplementedError(
+            f"{type(self).__name__} declares lazy parameter {name!r} but does not say its dtype"
+        )
 
     def _build_from_state(self, arrays: dict[str, numpy.ndarray]) -> None:
         """Create the unbuilt parameters to fit ``arrays`` (their local names to values)."""
         raise NotImplementedError(f"{type(self).__name__} cannot be built from saved weights")
 
-    def _state_problems(self, described: Mapping[str, tuple[tuple[int, ...], Any] | None]
-                        ) -> list[str]:
+    def _state_problems(
+        self, described: Mapping[str, tuple[tuple[int, ...], Any] | None]
+    ) -> list[str]:
         """Why arrays with these (shape, dtype), by name, cannot be loaded: missing and
         unexpected names, dtypes that are not numbers, shapes that do not fit. An entry of
         None is a name whose array was not looked at (only its name is checked)."""
@@ -313,8 +326,9 @@ class Module:
             if numpy.dtype(dtype).kind not in "fiu":
                 problems.append(f"{name} holds dtype {dtype}, not numbers")
             elif not _fits(tuple(shape), slot.shape):
-                problems.append(f"{name} has shape {tuple(shape)}, the model needs "
-                                f"{slot.shape_text}")
+                problems.append(
+                    f"{name} has shape {tuple(shape)}, the model needs {slot.shape_text}"
+                )
         return problems
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
@@ -333,19 +347,27 @@ class Module:
                 array = value.data if isinstance(value, Tensor) else value
                 arrays[name] = numpy.asarray(backend.to_device(array, "cpu"))
         problems = self._state_problems(
-            {name: (arrays[name].shape, arrays[name].dtype) if name in arrays else None
-             for name in state})
+            {
+                name: (arrays[name].shape, arrays[name].dtype) if name in arrays else None
+                for name in state
+            }
+        )
         if not problems:
-            problems = [problem for name, slot in expected.items()
-                        if (problem := _value_problem(name, arrays[name], slot.dtype))]
+            problems = [
+                problem
+                for name, slot in expected.items()
+                if (problem := _value_problem(name, arrays[name], slot.dtype))
+            ]
         if problems:
-            raise ValueError("load_state_dict: the weights do not fit this model; "
-                             + "; ".join(problems))
+            raise ValueError(
+                "load_state_dict: the weights do not fit this model; " + "; ".join(problems)
+            )
         unbuilt: dict[int, tuple[Module, dict[str, numpy.ndarray]]] = {}
         for name, slot in expected.items():
             if not slot.built:
-                unbuilt.setdefault(id(slot.module), (slot.module, {}))[1][slot.attribute] = \
-                    arrays[name]
+                unbuilt.setdefault(id(slot.module), (slot.module, {}))[1][slot.attribute] = arrays[
+                    name
+                ]
         for module, local_arrays in unbuilt.values():
             module._build_from_state(local_arrays)
         for name, slot in expected.items():
@@ -355,9 +377,12 @@ class Module:
 
     # ---- Keras's Model methods ---------------------------------------------------------------
 
-    def compile(self, optimizer: str | optim.Optimizer = "adam",
-                loss: str | losses.Loss | Callable[[Any, Any], Tensor] | None = None,
-                metrics: Sequence[str | Callable[[Any, Any], Any]] | None = None) -> None:
+    def compile(
+        self,
+        optimizer: str | optim.Optimizer = "adam",
+        loss: str | losses.Loss | Callable[[Any, Any], Tensor] | None = None,
+        metrics: Sequence[str | Callable[[Any, Any], Any]] | None = None,
+    ) -> None:
         """Choose how ``fit`` trains: the optimizer, the loss and the metrics to report.
 
         Args:
@@ -380,9 +405,16 @@ class Module:
 
         return training.compiled_optimizer(self)
 
-    def fit(self, x: Any, y: Any, batch_size: int | None = 32, epochs: int = 1,
-            verbose: int = 1, validation_data: tuple[Any, Any] | None = None,
-            shuffle: bool = True) -> History:
+    def fit(
+        self,
+        x: Any,
+        y: Any,
+        batch_size: int | None = 32,
+        epochs: int = 1,
+        verbose: int = 1,
+        validation_data: tuple[Any, Any] | None = None,
+        shuffle: bool = True,
+    ) -> History:
         """Train for ``epochs`` passes over (x, y) in batches of ``batch_size``.
 
         Args:
@@ -406,8 +438,9 @@ class Module:
 
         return training.fit(self, x, y, batch_size, epochs, verbose, validation_data, shuffle)
 
-    def evaluate(self, x: Any, y: Any, batch_size: int | None = 32,
-                 verbose: int = 1) -> float | list[float]:
+    def evaluate(
+        self, x: Any, y: Any, batch_size: int | None = 32, verbose: int = 1
+    ) -> float | list[float]:
         """The loss on (x, y), and the metrics: a float without metrics, else
         ``[loss, metric, ...]`` in the order of ``compile``, as Keras returns them."""
         from . import training
@@ -497,11 +530,14 @@ def _value_problem(name: str, array: numpy.ndarray, dtype: numpy.dtype) -> str |
     if dtype.kind == "f":
         limit = float(numpy.finfo(dtype).max)
         if max(-low, high) > limit:
-            return (f"{name} holds values up to {max(-low, high):.4g} in magnitude, beyond "
-                    f"the range of {dtype} (±{limit:.4g})")
+            return (
+                f"{name} holds values up to {max(-low, high):.4g} in magnitude, beyond "
+                f"the range of {dtype} (±{limit:.4g})"
+            )
     return None
 
 
 def _fits(shape: tuple[int, ...], wanted: tuple[int | None, ...]) -> bool:
-    return len(shape) == len(wanted) and \
-        all(w is None or w == s for s, w in zip(shape, wanted, strict=True))
+    return len(shape) == len(wanted) and all(
+        w is None or w == s for s, w in zip(shape, wanted, strict=True)
+    )

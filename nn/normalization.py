@@ -50,8 +50,15 @@ class _BatchNorm(Module):
     unbiased = True
     new_weight: float | None = 0.1
 
-    def _setup(self, features: int | None, eps: float, scale: bool, shift: bool,
-               dtype: Any, initializers: tuple) -> None:
+    def _setup(
+        self,
+        features: int | None,
+        eps: float,
+        scale: bool,
+        shift: bool,
+        dtype: Any,
+        initializers: tuple,
+    ) -> None:
         self.eps = float(eps)
         self.scale, self.shift = bool(scale), bool(shift)
         self.dtype = numpy.dtype(dtype)
@@ -65,22 +72,37 @@ class _BatchNorm(Module):
     @property
     def _lazy_parameters(self) -> tuple[str, ...]:
         scale, shift, mean, variance = self._names
-        return tuple(name for name, used in ((scale, self.scale), (shift, self.shift),
-                                             (mean, True), (variance, True)) if used)
+        return tuple(
+            name
+            for name, used in (
+                (scale, self.scale),
+                (shift, self.shift),
+                (mean, True),
+                (variance, True),
+            )
+            if used
+        )
 
     @property
     def num_features(self) -> int | None:
-        return None if getattr(self, self._names[2]) is None else \
-            int(getattr(self, self._names[2]).shape[0])
+        return (
+            None
+            if getattr(self, self._names[2]) is None
+            else int(getattr(self, self._names[2]).shape[0])
+        )
 
     def build(self, features: int, device: str = "cpu") -> None:
         """Create γ (ones), β (zeros) and the running mean (zeros) and variance (ones)."""
-        for name, make, trainable in zip(self._names, self.initializers,
-                                         (True, True, False, False)):
+        for name, make, trainable in zip(
+            self._names, self.initializers, (True, True, False, False)
+        ):
             if name in self._lazy_parameters:
                 values = make((features,), dtype=self.dtype)
-                setattr(self, name, Parameter(backend.to_device(values, device),
-                                              requires_grad=trainable))
+                setattr(
+                    self,
+                    name,
+                    Parameter(backend.to_device(values, device), requires_grad=trainable),
+                )
 
     def _lazy_shape(self, name: str) -> tuple[int | None, ...]:
         return (None,)
@@ -100,7 +122,8 @@ class _BatchNorm(Module):
             raise ValueError(
                 f"layer {self.name!r} ({type(self).__name__}) expects inputs of "
                 f"{' or '.join(str(n) for n in self._dimensions)} dimensions with "
-                f"{self.num_features} features on axis {self.axis}, got shape {shape}")
+                f"{self.num_features} features on axis {self.axis}, got shape {shape}"
+            )
         x = cast_input(x, getattr(self, self._names[2]).dtype)
         axis = self.axis % len(shape)
         axes = tuple(a for a in range(len(shape)) if a != axis)
@@ -108,8 +131,10 @@ class _BatchNorm(Module):
         scale, shift, mean_name, variance_name = self._names
         if self.training:
             if self.unbiased and x.size == shape[axis]:
-                raise ValueError(f"layer {self.name!r} ({type(self).__name__}) needs more than "
-                                 f"one value per channel in training mode, got shape {shape}")
+                raise ValueError(
+                    f"layer {self.name!r} ({type(self).__name__}) needs more than "
+                    f"one value per channel in training mode, got shape {shape}"
+                )
             mean = ops.mean(x, axis=axes, keepdims=True)
             centered = x - mean
             variance = ops.mean(centered * centered, axis=axes, keepdims=True)
@@ -151,8 +176,15 @@ class BatchNorm1d(_BatchNorm):
 
     _dimensions = (2, 3)
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, dtype: Any = numpy.float32, name: str | None = None) -> None:
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        dtype: Any = numpy.float32,
+        name: str | None = None,
+    ) -> None:
         super().__init__()
         self.momentum = momentum
         self.new_weight = None if momentum is None else float(momentum)
@@ -186,11 +218,21 @@ class BatchNormalization(_BatchNorm):
     _dimensions = (2, 3, 4, 5)
     unbiased = False
 
-    def __init__(self, axis: int = -1, momentum: float = 0.99, epsilon: float = 1e-3,
-                 center: bool = True, scale: bool = True, beta_initializer: Any = "zeros",
-                 gamma_initializer: Any = "ones", moving_mean_initializer: Any = "zeros",
-                 moving_variance_initializer: Any = "ones", input_shape: Any = None,
-                 name: str | None = None, dtype: Any = numpy.float32) -> None:
+    def __init__(
+        self,
+        axis: int = -1,
+        momentum: float = 0.99,
+        epsilon: float = 1e-3,
+        center: bool = True,
+        scale: bool = True,
+        beta_initializer: Any = "zeros",
+        gamma_initializer: Any = "ones",
+        moving_mean_initializer: Any = "zeros",
+        moving_variance_initializer: Any = "ones",
+        input_shape: Any = None,
+        name: str | None = None,
+        dtype: Any = numpy.float32,
+    ) -> None:
         super().__init__()
         self.axis = int(axis)
         self.momentum = float(momentum)
@@ -198,8 +240,21 @@ class BatchNormalization(_BatchNorm):
         self.name = name or "batch_normalization"
         self._auto_named = name is None
         self.sample_shape = None if input_shape is None else tuple(int(n) for n in input_shape)
-        features = None if self.sample_shape is None else \
-            self.sample_shape[self.axis - 1 if self.axis > 0 else self.axis]
-        self._setup(features, epsilon, scale, center, dtype,
-                    (gamma_initializer, beta_initializer, moving_mean_initializer,
-                     moving_variance_initializer))
+        features = (
+            None
+            if self.sample_shape is None
+            else self.sample_shape[self.axis - 1 if self.axis > 0 else self.axis]
+        )
+        self._setup(
+            features,
+            epsilon,
+            scale,
+            center,
+            dtype,
+            (
+                gamma_initializer,
+                beta_initializer,
+                moving_mean_initializer,
+                moving_variance_initializer,
+            ),
+        )

@@ -36,6 +36,7 @@ from autograd_lite.backend import array_module
 
 # ---- settings checked when they are set ------------------------------------------------------
 
+
 class Setting:
     """An optimizer's setting, checked each time it is assigned (``opt.lr = -5`` raises).
 
@@ -86,8 +87,9 @@ def _real(value: Any) -> float:
     return number
 
 
-def number_in(low: float, high: float = math.inf, *, low_open: bool = False,
-              high_open: bool = False) -> Callable[[Any], float]:
+def number_in(
+    low: float, high: float = math.inf, *, low_open: bool = False, high_open: bool = False
+) -> Callable[[Any], float]:
     """A check for a finite number within [low, high] (an end is excluded if ``_open``)."""
     if high == math.inf:
         wanted = f"{'>' if low_open else '>='} {low:g}"
@@ -96,8 +98,12 @@ def number_in(low: float, high: float = math.inf, *, low_open: bool = False,
 
     def check(value: Any) -> float:
         number = _real(value)
-        if number < low or number > high or (low_open and number == low) or \
-                (high_open and number == high):
+        if (
+            number < low
+            or number > high
+            or (low_open and number == low)
+            or (high_open and number == high)
+        ):
             raise ValueError(f"must be {wanted}, got {value!r}")
         return number
 
@@ -124,6 +130,7 @@ def _betas(value: Any) -> tuple[float, float]:
 
 
 # ---- optimizers -------------------------------------------------------------------------------
+
 
 class Optimizer:
     """The parameter list, ``zero_grad`` and the learning rate shared by every optimizer.
@@ -158,8 +165,7 @@ class Optimizer:
         known = {id(p) for p in self.params}
         for p in params:
             if not isinstance(p, Tensor):
-                raise TypeError(f"an optimizer takes Tensors (parameters), got "
-                                f"{type(p).__name__}")
+                raise TypeError(f"an optimizer takes Tensors (parameters), got {type(p).__name__}")
             if id(p) not in known:
                 known.add(id(p))
                 self.params.append(p)
@@ -173,8 +179,12 @@ class Optimizer:
         """An array shaped like gradient ``g`` of parameter ``i``, kept from step to step, for
         the update to be written into (``out=``): saves allocating it anew at every step."""
         buffer = self._scratch[i]
-        if (buffer is None or buffer.__class__ is not g.__class__ or buffer.shape != g.shape
-                or buffer.dtype != g.dtype):
+        if (
+            buffer is None
+            or buffer.__class__ is not g.__class__
+            or buffer.shape != g.shape
+            or buffer.dtype != g.dtype
+        ):
             buffer = self._scratch[i] = array_module(g).empty_like(g)
         return buffer
 
@@ -219,9 +229,17 @@ class SGD(Optimizer):
     weight_decay = Setting(number_in(0.0))
     nesterov = Setting(_flag)
 
-    def __init__(self, params: Iterable[Tensor] | None = None, lr: float = 0.01,
-                 momentum: float = 0.0, nesterov: bool = False, weight_decay: float = 0.0,
-                 dampening: float = 0.0, *, learning_rate: float | None = None) -> None:
+    def __init__(
+        self,
+        params: Iterable[Tensor] | None = None,
+        lr: float = 0.01,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+        weight_decay: float = 0.0,
+        dampening: float = 0.0,
+        *,
+        learning_rate: float | None = None,
+    ) -> None:
         super().__init__(params, lr if learning_rate is None else learning_rate)
         self.momentum = momentum
         self.dampening = dampening
@@ -232,9 +250,11 @@ class SGD(Optimizer):
     def _check_settings(self) -> None:
         settings = self.__dict__
         if settings.get("nesterov") and (settings["momentum"] <= 0 or settings["dampening"] != 0):
-            raise ValueError(f"SGD: Nesterov momentum needs momentum > 0 and dampening = 0, got "
-                             f"momentum={settings['momentum']} and "
-                             f"dampening={settings['dampening']}")
+            raise ValueError(
+                f"SGD: Nesterov momentum needs momentum > 0 and dampening = 0, got "
+                f"momentum={settings['momentum']} and "
+                f"dampening={settings['dampening']}"
+            )
 
     def _add_state(self) -> None:
         if hasattr(self, "momentum_buffers"):
@@ -260,8 +280,10 @@ class SGD(Optimizer):
             p.data -= array_module(g).multiply(g, lr, out=self._scratch_like(i, g))  # η g
 
     def __repr__(self) -> str:
-        return (f"SGD(lr={self.lr}, momentum={self.momentum}, nesterov={self.nesterov}, "
-                f"weight_decay={self.weight_decay})")
+        return (
+            f"SGD(lr={self.lr}, momentum={self.momentum}, nesterov={self.nesterov}, "
+            f"weight_decay={self.weight_decay})"
+        )
 
 
 class Adam(Optimizer):
@@ -286,9 +308,16 @@ class Adam(Optimizer):
     eps = Setting(number_in(0.0, low_open=True))
     weight_decay = Setting(number_in(0.0))
 
-    def __init__(self, params: Iterable[Tensor] | None = None, lr: float = 1e-3,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0, *, learning_rate: float | None = None) -> None:
+    def __init__(
+        self,
+        params: Iterable[Tensor] | None = None,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        *,
+        learning_rate: float | None = None,
+    ) -> None:
         super().__init__(params, lr if learning_rate is None else learning_rate)
         self.betas = betas
         self.eps = eps
@@ -329,17 +358,19 @@ class Adam(Optimizer):
             scratch = xp.multiply(g, g, out=scratch)
             scratch *= 1 - beta2
             v += scratch
-            step_size = lr / (1 - beta1 ** t)
+            step_size = lr / (1 - beta1**t)
             denominator = xp.sqrt(v, out=scratch)
-            denominator /= math.sqrt(1 - beta2 ** t)
+            denominator /= math.sqrt(1 - beta2**t)
             denominator += eps
             update = xp.divide(m, denominator, out=scratch)
             update *= step_size
             p.data -= update
 
     def __repr__(self) -> str:
-        return (f"Adam(lr={self.lr}, betas={self.betas}, eps={self.eps}, "
-                f"weight_decay={self.weight_decay})")
+        return (
+            f"Adam(lr={self.lr}, betas={self.betas}, eps={self.eps}, "
+            f"weight_decay={self.weight_decay})"
+        )
 
 
 OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
@@ -355,6 +386,8 @@ def get(identifier: str | Optimizer, params: Iterable[Tensor] | None = None) -> 
         return identifier
     if isinstance(identifier, str) and identifier.lower() in OPTIMIZERS:
         return OPTIMIZERS[identifier.lower()](params)
-    raise ValueError(f"unknown optimizer {identifier!r}; valid names: "
-                     f"{', '.join(OPTIMIZERS)}, or an nn.optim.Optimizer such as "
-                     "nn.SGD(model.parameters(), lr=0.1)")
+    raise ValueError(
+        f"unknown optimizer {identifier!r}; valid names: "
+        f"{', '.join(OPTIMIZERS)}, or an nn.optim.Optimizer such as "
+        "nn.SGD(model.parameters(), lr=0.1)"
+    )

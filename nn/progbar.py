@@ -20,8 +20,7 @@ def format_logs(logs: dict[str, float]) -> str:
 
 def _format_time(seconds: float, steps: int) -> str:
     per_step = seconds / max(steps, 1)
-    unit = f"{per_step * 1e3:.0f}ms/step" if per_step >= 1e-3 else \
-        f"{per_step * 1e6:.0f}us/step"
+    unit = f"{per_step * 1e3:.0f}ms/step" if per_step >= 1e-3 else f"{per_step * 1e6:.0f}us/step"
     return f"{seconds:.0f}s {unit}"
 
 
@@ -35,8 +34,13 @@ class ProgressBar:
         interactive: redraw in place; by default, whether ``stream`` is a terminal.
     """
 
-    def __init__(self, total: int, width: int = 30, stream: TextIO | None = None,
-                 interactive: bool | None = None) -> None:
+    def __init__(
+        self,
+        total: int,
+        width: int = 30,
+        stream: TextIO | None = None,
+        interactive: bool | None = None,
+    ) -> None:
         self.total = max(int(total), 1)
         self.width = width
         self.stream = stream if stream is not None else sys.stdout
@@ -76,8 +80,7 @@ class ProgressBar:
     def finish(self, logs: dict[str, float]) -> None:
         """Write the finished line, with the time taken and the epoch's logs."""
         elapsed = time.perf_counter() - self.start
-        line = f"{self._bar(self.total)} - {_format_time(elapsed, self.total)}" + \
-            format_logs(logs)
+        line = f"{self._bar(self.total)} - {_format_time(elapsed, self.total)}" + format_logs(logs)
         if self.interactive:
             self._draw(line)
             self.stream.write("\n")

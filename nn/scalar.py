@@ -62,11 +62,13 @@ class Neuron(ScalarModule):
             (Python's ``random`` module by default, as in micrograd).
     """
 
-    def __init__(self, nin: int, nonlin: bool = True, activation: str = "relu",
-                 generator: Any = None) -> None:
+    def __init__(
+        self, nin: int, nonlin: bool = True, activation: str = "relu", generator: Any = None
+    ) -> None:
         if activation not in _ACTIVATIONS:
-            raise ValueError(f"unknown activation {activation!r}; valid names: "
-                             f"{', '.join(_ACTIVATIONS)}")
+            raise ValueError(
+                f"unknown activation {activation!r}; valid names: {', '.join(_ACTIVATIONS)}"
+            )
         rng = generator if generator is not None else random
         self.w = [Value(float(rng.uniform(-1, 1)), label="w") for _ in range(nin)]
         self.b = Value(0.0, label="b")
@@ -90,8 +92,14 @@ class Neuron(ScalarModule):
 class Layer(ScalarModule):
     """``nout`` neurons that all read the same ``nin`` inputs."""
 
-    def __init__(self, nin: int, nout: int, nonlin: bool = True, activation: str = "relu",
-                 generator: Any = None) -> None:
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        nonlin: bool = True,
+        activation: str = "relu",
+        generator: Any = None,
+    ) -> None:
         self.neurons = [Neuron(nin, nonlin, activation, generator) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
@@ -109,12 +117,20 @@ class MLP(ScalarModule):
     """A multilayer perceptron: ``MLP(2, [16, 16, 1])`` has layers of 16, 16 and 1 neurons;
     every layer but the last applies ``activation``, the last is linear (scores)."""
 
-    def __init__(self, nin: int, nouts: Sequence[int], activation: str = "relu",
-                 generator: Any = None) -> None:
+    def __init__(
+        self, nin: int, nouts: Sequence[int], activation: str = "relu", generator: Any = None
+    ) -> None:
         sizes = [nin, *nouts]
-        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1,
-                             activation=activation, generator=generator)
-                       for i in range(len(nouts))]
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                nonlin=i != len(nouts) - 1,
+                activation=activation,
+                generator=generator,
+            )
+            for i in range(len(nouts))
+        ]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         for layer in self.layers:

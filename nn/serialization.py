@@ -54,11 +54,22 @@ _PREAMBLE_BYTES = 12
 _CHUNK_BYTES = 1 << 20
 
 # What zipfile, zlib and the .npy parser raise on a file that is not what it claims to be.
-_CORRUPT = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
-            RuntimeError, OverflowError, IndexError, KeyError)
+_CORRUPT = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    OverflowError,
+    IndexError,
+    KeyError,
+)
 
 
 # ---- saving -----------------------------------------------------------------------------------
+
 
 def save_weights(model: Module, path: PathLike) -> None:
     """Write every parameter of ``model`` to ``path`` (an .npz archive), atomically."""
@@ -68,8 +79,9 @@ def save_weights(model: Module, path: PathLike) -> None:
     descriptor = _create_exclusively(temporary)
     try:
         with os.fdopen(descriptor, "wb") as file:
-            with zipfile.ZipFile(file, mode="w", compression=zipfile.ZIP_STORED,
-                                 allowZip64=True) as archive:
+            with zipfile.ZipFile(
+                file, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True
+            ) as archive:
                 for name, array in arrays.items():
                     with archive.open(name + ".npy", mode="w", force_zip64=True) as member:
                         numpy.lib.format.write_array(member, array, allow_pickle=False)
@@ -106,8 +118,10 @@ def _create_exclusively(temporary: str) -> int:
     try:
         return os.open(temporary, flags, 0o666)
     except FileExistsError:
-        raise OSError(f"save_weights: {temporary} appeared while saving; is another process "
-                      "saving to the same file?") from None
+        raise OSError(
+            f"save_weights: {temporary} appeared while saving; is another process "
+            "saving to the same file?"
+        ) from None
 
 
 def _sync_directory(directory: str) -> None:
@@ -126,6 +140,7 @@ def _sync_directory(directory: str) -> None:
 
 # ---- loading ----------------------------------------------------------------------------------
 
+
 def load_weights(model: Module, path: PathLike) -> None:
     """Load the arrays saved by ``save_weights`` into ``model``: all of them, or none."""
     path = os.fspath(path)
@@ -138,19 +153,27 @@ def load_weights(model: Module, path: PathLike) -> None:
                 if name in expected:
                     bound = _byte_bound(expected[name].shape)
                     if archive.declared_bytes(name) > bound:
-                        problems.append(f"{name} declares {archive.declared_bytes(name)} bytes, "
-                                        f"more than an array of shape "
-                                        f"{expected[name].shape_text} can take ({bound})")
+                        problems.append(
+                            f"{name} declares {archive.declared_bytes(name)} bytes, "
+                            f"more than an array of shape "
+                            f"{expected[name].shape_text} can take ({bound})"
+                        )
                     else:
                         headers[name] = archive.header(name, bound)
             problems += model._state_problems(
-                {name: None if header is None else (header.shape, header.dtype)
-                 for name, header in headers.items()})
+                {
+                    name: None if header is None else (header.shape, header.dtype)
+                    for name, header in headers.items()
+                }
+            )
             if problems:
-                raise ValueError(f"{path}: the weights do not fit this model; "
-                                 + "; ".join(problems))
-            arrays = {name: archive.read(name, _byte_bound(expected[name].shape))
-                      for name in archive.names}
+                raise ValueError(
+                    f"{path}: the weights do not fit this model; " + "; ".join(problems)
+                )
+            arrays = {
+                name: archive.read(name, _byte_bound(expected[name].shape))
+                for name in archive.names
+            }
     except ValueError as error:
         raise ValueError(f"load_weights: {error}") from None
     try:
@@ -246,14 +269,16 @@ class NpzReader:
                     chunk = member.read(min(_CHUNK_BYTES, len(raw) - done))
                     if not chunk:
                         break
-                    raw[done:done + len(chunk)] = numpy.frombuffer(chunk, dtype=numpy.uint8)
+                    raw[done : done + len(chunk)] = numpy.frombuffer(chunk, dtype=numpy.uint8)
                     done += len(chunk)
                 trailing = member.read(1)  # at the end: zipfile has compared the checksum
             except _CORRUPT as error:
                 raise self._corrupt(error, name) from None
             if done < len(raw) or trailing:
-                raise self._error(f"array {name!r} does not hold the {len(raw)} bytes of values "
-                                  "its header announces; the file may be corrupt")
+                raise self._error(
+                    f"array {name!r} does not hold the {len(raw)} bytes of values "
+                    "its header announces; the file may be corrupt"
+                )
         order = "F" if header.fortran_order else "C"
         return flat.reshape(header.shape, order=order)
 
@@ -264,17 +289,18 @@ class NpzReader:
 
     def _corrupt(self, error: BaseException, name: str | None = None) -> ValueError:
         where = f"array {name!r} cannot be read" if name else "not a readable .npz file"
-        return self._error(f"{where}: the file may be truncated or corrupt "
-                           f"({type(error).__name__}: {error})")
+        return self._error(
+            f"{where}: the file may be truncated or corrupt ({type(error).__name__}: {error})"
+        )
 
     def _open_zip(self, file: Any) -> zipfile.ZipFile:
         start = file.read(6)
         if start.startswith(b"\x93NUMPY"):
-            raise self._error("holds a single array (.npy), not an .npz archive of named "
-                              "arrays")
+            raise self._error("holds a single array (.npy), not an .npz archive of named arrays")
         if not start.startswith(b"PK"):
-            raise self._error("not an .npz file (an .npz is a zip archive, which starts with "
-                              "the bytes PK)")
+            raise self._error(
+                "not an .npz file (an .npz is a zip archive, which starts with the bytes PK)"
+            )
         file.seek(0)
         try:
             return zipfile.ZipFile(file)
@@ -293,8 +319,10 @@ class NpzReader:
     def _open_member(self, name: str, max_bytes: int) -> Any:
         info = self._members[name]
         if info.file_size > max_bytes:
-            raise self._error(f"array {name!r} declares {info.file_size} bytes, more than the "
-                              f"{max_bytes} it may take")
+            raise self._error(
+                f"array {name!r} declares {info.file_size} bytes, more than the "
+                f"{max_bytes} it may take"
+            )
         try:
             return self._zip.open(info)
         except _CORRUPT as error:
@@ -307,13 +335,17 @@ class NpzReader:
             version = fmt.read_magic(member)
             if version == (1, 0):
                 shape, fortran_order, dtype = fmt.read_array_header_1_0(
-                    member, max_header_size=MAX_HEADER_BYTES)
+                    member, max_header_size=MAX_HEADER_BYTES
+                )
             elif version == (2, 0):
                 shape, fortran_order, dtype = fmt.read_array_header_2_0(
-                    member, max_header_size=MAX_HEADER_BYTES)
+                    member, max_header_size=MAX_HEADER_BYTES
+                )
             else:
-                raise ValueError(f".npy format version {version[0]}.{version[1]} is not read "
-                                 "here (1.0 and 2.0 are)")
+                raise ValueError(
+                    f".npy format version {version[0]}.{version[1]} is not read "
+                    "here (1.0 and 2.0 are)"
+                )
             size = member.tell()
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
             raise self._corrupt(error, name) from None
@@ -322,16 +354,19 @@ class NpzReader:
         if any(n < 0 for n in shape):
             raise self._error(f"array {name!r} has no valid .npy header (shape {shape})")
         if dtype.hasobject:
-            raise self._error(f"array {name!r} holds Python objects (dtype {dtype}), which "
-                              "cannot be read without pickle; only plain arrays of numbers "
-                              "load")
+            raise self._error(
+                f"array {name!r} holds Python objects (dtype {dtype}), which "
+                "cannot be read without pickle; only plain arrays of numbers "
+                "load"
+            )
         header = ArrayHeader(tuple(int(n) for n in shape), dtype, bool(fortran_order), size)
         declared = self._members[name].file_size
         if header.size + header.data_bytes != declared:
             raise self._error(
                 f"array {name!r}: its header announces shape {header.shape} of {dtype} "
                 f"({header.data_bytes} bytes of values), but the archive holds "
-                f"{declared - header.size} bytes of values for it; the file is corrupt")
+                f"{declared - header.size} bytes of values for it; the file is corrupt"
+            )
         return header
 
 

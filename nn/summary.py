@@ -43,26 +43,41 @@ def summary_text(model: Module) -> str:
     if not model.built:
         raise ValueError(
             "this model has not been built yet, so its parameters do not exist: give the first "
-            "layer an input_shape, or call the model on a batch (fit does) before summary()")
+            "layer an input_shape, or call the model on a batch (fit does) before summary()"
+        )
     layers = getattr(model, "layers", None)
     if layers is not None:
-        rows = [(getattr(layer, "name", None) or f"layer_{i}", layer)
-                for i, layer in enumerate(layers)]
+        rows = [
+            (getattr(layer, "name", None) or f"layer_{i}", layer) for i, layer in enumerate(layers)
+        ]
     else:
         rows = list(model.named_children()) or [(getattr(model, "name", "module"), model)]
     shapes = _output_shapes(model) or ["?"] * len(rows)
-    cells = [(" " + _label(layer_name, layer), shape, str(_count(layer)[0]))
-             for (layer_name, layer), shape in zip(rows, shapes, strict=True)]
-    columns = tuple(max([least] + [len(row[i]) + 1 for row in cells])  # long names widen
-                    for i, least in enumerate(_COLUMNS))
+    cells = [
+        (" " + _label(layer_name, layer), shape, str(_count(layer)[0]))
+        for (layer_name, layer), shape in zip(rows, shapes, strict=True)
+    ]
+    columns = tuple(
+        max([least] + [len(row[i]) + 1 for row in cells])  # long names widen
+        for i, least in enumerate(_COLUMNS)
+    )
     width = sum(columns)
     name = getattr(model, "name", type(model).__name__.lower())
-    lines = [f'Model: "{name}"', "_" * width,
-             _row(columns, " Layer (type)", "Output Shape", "Param #"), "=" * width]
+    lines = [
+        f'Model: "{name}"',
+        "_" * width,
+        _row(columns, " Layer (type)", "Output Shape", "Param #"),
+        "=" * width,
+    ]
     lines += [_row(columns, *row) for row in cells]
     total, trainable = _count(model)
-    lines += ["=" * width, f"Total params: {total:,}", f"Trainable params: {trainable:,}",
-              f"Non-trainable params: {total - trainable:,}", "_" * width]
+    lines += [
+        "=" * width,
+        f"Total params: {total:,}",
+        f"Trainable params: {trainable:,}",
+        f"Non-trainable params: {total - trainable:,}",
+        "_" * width,
+    ]
     return "\n".join(lines)
 
 

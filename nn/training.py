@@ -91,8 +91,12 @@ class _Config:
     """What ``compile`` set: the optimizer (or its name until the model is built), the loss
     and the metrics."""
 
-    def __init__(self, optimizer: str | optim.Optimizer, loss: losses.Loss,
-                 metric_list: list[tuple[str, Callable[..., Any] | None]]) -> None:
+    def __init__(
+        self,
+        optimizer: str | optim.Optimizer,
+        loss: losses.Loss,
+        metric_list: list[tuple[str, Callable[..., Any] | None]],
+    ) -> None:
         self.optimizer = optimizer
         self.loss = loss
         self.metrics = metric_list
@@ -114,8 +118,9 @@ def _as_array(data: Any, what: str) -> Any:
         try:
             data = numpy.asarray(data)
         except (TypeError, ValueError) as error:
-            raise TypeError(f"{what} must be an array, a nested list or a Tensor ({error})") \
-                from None
+            raise TypeError(
+                f"{what} must be an array, a nested list or a Tensor ({error})"
+            ) from None
     if data.ndim == 0:
         raise ValueError(f"{what} must hold one sample per row, got a scalar")
     if data.dtype.kind not in "biuf":
@@ -127,8 +132,9 @@ def _checked_xy(x: Any, y: Any, what: str) -> tuple[Any, Any]:
     """The samples x and their targets y as arrays, as many of each, at least one."""
     x, y = _as_array(x, f"{what} x"), _as_array(y, f"{what} y")
     if len(x) != len(y):
-        raise ValueError(f"{what}: x and y have different numbers of samples: x has {len(x)}, "
-                         f"y has {len(y)}")
+        raise ValueError(
+            f"{what}: x and y have different numbers of samples: x has {len(x)}, y has {len(y)}"
+        )
     if len(x) == 0:
         raise ValueError(f"{what}: x and y hold no samples")
     return x, y
@@ -151,24 +157,30 @@ class _Plan:
             return
         loss = config.loss
         if loss.reduction == "none":
-            raise ValueError("fit and evaluate need a loss that gives one number: use "
-                             "reduction='mean' or 'sum'")
+            raise ValueError(
+                "fit and evaluate need a loss that gives one number: use reduction='mean' or 'sum'"
+            )
         final = getattr(model, "output_activation", None)
         if loss.from_logits and final in ("softmax", "sigmoid"):
-            warnings.warn(f"the loss {loss.name!r} expects logits, but the model's output "
-                          f"layer applies a {final}: its probabilities will be treated as "
-                          f"logits. Use a loss on probabilities or drop the {final}.",
-                          UserWarning, stacklevel=4)
-        if loss.fused_activation is not None and final == loss.fused_activation and \
-                hasattr(model, "forward_logits"):
+            warnings.warn(
+                f"the loss {loss.name!r} expects logits, but the model's output "
+                f"layer applies a {final}: its probabilities will be treated as "
+                f"logits. Use a loss on probabilities or drop the {final}.",
+                UserWarning,
+                stacklevel=4,
+            )
+        if (
+            loss.fused_activation is not None
+            and final == loss.fused_activation
+            and hasattr(model, "forward_logits")
+        ):
             self.fused = True
             self.forward = model.forward_logits
             loss = loss.on_logits()
         self.loss = loss
         self.final_activation = activations.get(final) if self.fused else None
         self.signed = loss.signed_labels
-        self.threshold = 0.0 if (loss.signed_labels or loss.from_logits) and not self.fused \
-            else 0.5
+        self.threshold = 0.0 if (loss.signed_labels or loss.from_logits) and not self.fused else 0.5
         self.sigmoid_output = self.fused and final == "sigmoid"
         self.metrics = config.metrics
 
@@ -184,8 +196,7 @@ class _Plan:
         return x.astype(self.dtype, copy=False)
 
     def targets(self, y: Any) -> Any:
-        return self.loss.prepare_target(y, (len(y),) + self.output_tail, self.dtype,
-                                        self.device)
+        return self.loss.prepare_target(y, (len(y),) + self.output_tail, self.dtype, self.device)
 
     def for_metrics(self, output: Any) -> Any:
         """The output array that accuracy compares (probabilities for a fused sigmoid)."""
@@ -213,8 +224,9 @@ def _count_argument(value: Any, name: str, method: str, minimum: int) -> int:
     """``value`` as an int >= ``minimum``; bools, floats and strings are refused (``int()``
     would make 2.7 into 2 and True into 1, which is never what was meant)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{method}: {name} must be an integer, got {value!r} "
-                        f"({type(value).__name__})")
+        raise TypeError(
+            f"{method}: {name} must be an integer, got {value!r} ({type(value).__name__})"
+        )
     if value < minimum:
         raise ValueError(f"{method}: {name} must be >= {minimum}, got {value}")
     return int(value)
@@ -258,7 +270,7 @@ class _Totals:
             self.pending.append(output)
             self.pending_values += output.size
         if self.sums:
-            target = self.targets[self.seen:self.seen + count]
+            target = self.targets[self.seen : self.seen + count]
             probabilities = plan.probabilities(output)
             for name, fn in plan.metrics:
                 if fn is not None:
@@ -272,11 +284,17 @@ class _Totals:
         if not self.pending:
             return
         plan = self.plan
-        outputs = self.pending[0] if len(self.pending) == 1 else \
-            backend.array_module(self.pending[0]).concatenate(self.pending)
-        self.correct += metrics.correct_count(plan.for_metrics(outputs),
-                                              self.targets[self.counted:self.seen],
-                                              plan.threshold, plan.signed)
+        outputs = (
+            self.pending[0]
+            if len(self.pending) == 1
+            else backend.array_module(self.pending[0]).concatenate(self.pending)
+        )
+        self.correct += metrics.correct_count(
+            plan.for_metrics(outputs),
+            self.targets[self.counted : self.seen],
+            plan.threshold,
+            plan.signed,
+        )
         self.counted = self.seen
         self.pending = []
         self.pending_values = 0
@@ -290,9 +308,12 @@ class _Totals:
         return logs
 
 
-def compile(model: Module, optimizer: str | optim.Optimizer,
-            loss: str | losses.Loss | Callable[[Any, Any], Tensor] | None,
-            chosen_metrics: Sequence[str | Callable[[Any, Any], Any]] | None) -> None:
+def compile(
+    model: Module,
+    optimizer: str | optim.Optimizer,
+    loss: str | losses.Loss | Callable[[Any, Any], Tensor] | None,
+    chosen_metrics: Sequence[str | Callable[[Any, Any], Any]] | None,
+) -> None:
     """``model.compile(optimizer, loss, metrics)``: check the choices and keep them on the
     model for ``fit`` and ``evaluate`` (``Module.compile`` documents the arguments)."""
     if loss is None:
@@ -300,8 +321,9 @@ def compile(model: Module, optimizer: str | optim.Optimizer,
     if isinstance(optimizer, str):
         optim.get(optimizer, [])  # an unknown name fails here, listing the valid ones
     elif not isinstance(optimizer, optim.Optimizer):
-        raise TypeError(f"optimizer must be a name or an nn.optim.Optimizer, got "
-                        f"{type(optimizer).__name__}")
+        raise TypeError(
+            f"optimizer must be a name or an nn.optim.Optimizer, got {type(optimizer).__name__}"
+        )
     metric_list = [metrics.get(m) for m in (chosen_metrics or [])]
     if isinstance(optimizer, str) and model.built:
         optimizer = optim.get(optimizer, model.parameters())
@@ -317,14 +339,24 @@ def compiled_optimizer(model: Module) -> optim.Optimizer | None:
 
 def _compiled(model: Module, method: str) -> _Config:
     if model._config is None:
-        raise RuntimeError(f"{method}() needs compile() first, e.g. model.compile("
-                           "optimizer='adam', loss='sparse_categorical_crossentropy', "
-                           "metrics=['accuracy'])")
+        raise RuntimeError(
+            f"{method}() needs compile() first, e.g. model.compile("
+            "optimizer='adam', loss='sparse_categorical_crossentropy', "
+            "metrics=['accuracy'])"
+        )
     return model._config
 
 
-def fit(model: Module, x: Any, y: Any, batch_size: int | None, epochs: int, verbose: int,
-        validation_data: tuple[Any, Any] | None, shuffle: bool) -> History:
+def fit(
+    model: Module,
+    x: Any,
+    y: Any,
+    batch_size: int | None,
+    epochs: int,
+    verbose: int,
+    validation_data: tuple[Any, Any] | None,
+    shuffle: bool,
+) -> History:
     """``model.fit(...)``: ``epochs`` passes over (x, y), each followed by the validation data's
     loss and metrics; the History (``Module.fit`` documents the arguments)."""
     config = _compiled(model, "fit")
@@ -336,8 +368,9 @@ def fit(model: Module, x: Any, y: Any, batch_size: int | None, epochs: int, verb
     validation = _validation_set(plan, validation_data, x)
     optimizer = config.ready_optimizer(model)
     steps = -(-len(x) // batch_size)
-    history = History({"epochs": epochs, "steps": steps, "batch_size": batch_size,
-                       "verbose": verbose})
+    history = History(
+        {"epochs": epochs, "steps": steps, "batch_size": batch_size, "verbose": verbose}
+    )
     model.history = history
     training = model.training
     try:
@@ -346,10 +379,12 @@ def fit(model: Module, x: Any, y: Any, batch_size: int | None, epochs: int, verb
                 print(f"Epoch {epoch + 1}/{epochs}", flush=True)
             model.train()
             x_epoch, y_epoch = _epoch_order(x, y, shuffle, plan.device)
-            bar = ProgressBar(steps, interactive=None if verbose == 1 else False) \
-                if verbose else None
-            totals = _train_one_epoch(model, plan, optimizer, x_epoch, y_epoch, batch_size,
-                                      epoch, bar)
+            bar = (
+                ProgressBar(steps, interactive=None if verbose == 1 else False) if verbose else None
+            )
+            totals = _train_one_epoch(
+                model, plan, optimizer, x_epoch, y_epoch, batch_size, epoch, bar
+            )
             if totals is None:  # stopped before a batch whose numbers are not finite
                 return history
             logs = totals.logs()
@@ -372,9 +407,11 @@ def _validation_set(plan: _Plan, validation_data: Any, x: Any) -> tuple[Any, Any
         raise ValueError("validation_data must be a pair (x_val, y_val)")
     x_val, y_val = _checked_xy(*validation_data, "fit validation_data")
     if x_val.shape[1:] != x.shape[1:]:
-        raise ValueError(f"fit validation_data: each x_val sample has shape "
-                         f"{tuple(x_val.shape[1:])}, but each training sample has "
-                         f"shape {tuple(x.shape[1:])}")
+        raise ValueError(
+            f"fit validation_data: each x_val sample has shape "
+            f"{tuple(x_val.shape[1:])}, but each training sample has "
+            f"shape {tuple(x.shape[1:])}"
+        )
     return plan.inputs(x_val), plan.targets(y_val)
 
 
@@ -389,8 +426,16 @@ def _epoch_order(x: Any, y: Any, shuffle: bool, device: str) -> tuple[Any, Any]:
     return x[order], y[order]
 
 
-def _train_one_epoch(model: Module, plan: _Plan, optimizer: optim.Optimizer, x: Any, y: Any,
-                     batch_size: int, epoch: int, bar: ProgressBar | None) -> _Totals | None:
+def _train_one_epoch(
+    model: Module,
+    plan: _Plan,
+    optimizer: optim.Optimizer,
+    x: Any,
+    y: Any,
+    batch_size: int,
+    epoch: int,
+    bar: ProgressBar | None,
+) -> _Totals | None:
     """One epoch of training steps, each the hand-written loop of the module docstring; the
     epoch's totals, or None when it stopped, with a warning, before a batch whose loss or
     gradients are not finite (see the not-a-number policy)."""
@@ -398,8 +443,8 @@ def _train_one_epoch(model: Module, plan: _Plan, optimizer: optim.Optimizer, x: 
     totals = _Totals(plan, y)
     for step in range(-(-len(x) // batch_size)):
         start = step * batch_size
-        x_batch = x[start:start + batch_size]
-        y_batch = y[start:start + batch_size]
+        x_batch = x[start : start + batch_size]
+        y_batch = y[start : start + batch_size]
         optimizer.zero_grad()
         output = forward(x_batch)
         loss = loss_fn.compute(output, y_batch)
@@ -410,8 +455,13 @@ def _train_one_epoch(model: Module, plan: _Plan, optimizer: optim.Optimizer, x: 
         loss.backward()
         if not _gradients_finite(optimizer.params):
             culprit = _non_finite_gradient(model, optimizer.params)
-            _warn_not_finite(f"the gradient of {culprit} is not finite (it holds nan "
-                             f"or inf) while the loss is {value}", epoch, step, bar)
+            _warn_not_finite(
+                f"the gradient of {culprit} is not finite (it holds nan "
+                f"or inf) while the loss is {value}",
+                epoch,
+                step,
+                bar,
+            )
             return None
         optimizer.step()
         totals.add(output.data, value, len(x_batch))
@@ -420,8 +470,9 @@ def _train_one_epoch(model: Module, plan: _Plan, optimizer: optim.Optimizer, x: 
     return totals
 
 
-def evaluate(model: Module, x: Any, y: Any, batch_size: int | None,
-             verbose: int) -> float | list[float]:
+def evaluate(
+    model: Module, x: Any, y: Any, batch_size: int | None, verbose: int
+) -> float | list[float]:
     """``model.evaluate(...)``: the loss, or [loss, metric, ...] (``Module.evaluate``)."""
     config = _compiled(model, "evaluate")
     batch_size = _batch_size(batch_size, "evaluate")
@@ -444,10 +495,13 @@ def predict(model: Module, x: Any, batch_size: int | None, verbose: int) -> nump
     outputs = []
     with model.evaluating():
         for start in range(0, len(x), batch_size):
-            out = model(x[start:start + batch_size])
+            out = model(x[start : start + batch_size])
             outputs.append(out.data if isinstance(out, Tensor) else out)
-    result = backend.array_module(outputs[0]).concatenate(outputs) if outputs else \
-        numpy.zeros((0,) + plan.output_tail)
+    result = (
+        backend.array_module(outputs[0]).concatenate(outputs)
+        if outputs
+        else numpy.zeros((0,) + plan.output_tail)
+    )
     if verbose:
         print(f"predicted {len(x)} samples", flush=True)
     return backend.to_device(result, "cpu")
@@ -458,7 +512,7 @@ def _evaluate(model: Module, plan: _Plan, x: Any, y: Any, batch_size: int) -> _T
     totals = _Totals(plan, y)
     with model.evaluating():
         for start in range(0, len(x), batch_size):
-            x_batch, y_batch = x[start:start + batch_size], y[start:start + batch_size]
+            x_batch, y_batch = x[start : start + batch_size], y[start : start + batch_size]
             output = plan.forward(x_batch)
             loss = float(plan.loss.compute(output, y_batch).data)
             totals.add(output.data, loss, len(x_batch))
@@ -479,8 +533,11 @@ def _gradients_finite(parameters: list[Tensor]) -> bool:
                 total = total + parameter.grad.sum()
     if math.isfinite(float(total)):
         return True
-    return all(bool(backend.array_module(p.grad).isfinite(p.grad).all())
-               for p in parameters if p.grad is not None)
+    return all(
+        bool(backend.array_module(p.grad).isfinite(p.grad).all())
+        for p in parameters
+        if p.grad is not None
+    )
 
 
 def _non_finite_gradient(model: Module, parameters: list[Tensor]) -> str:
@@ -500,7 +557,9 @@ def _warn_not_finite(what: str, epoch: int, step: int, bar: ProgressBar | None) 
         f"fit: {what} at epoch {epoch + 1}, batch {step + 1}; training stopped "
         f"there, as Keras's TerminateOnNaN does. The weights are those from before that batch, "
         f"and the History holds the {epoch} epoch(s) completed before it.",
-        RuntimeWarning, stacklevel=5)  # the line that called model.fit
+        RuntimeWarning,
+        stacklevel=5,
+    )  # the line that called model.fit
 
 
 __all__ = ["History", "compile", "evaluate", "fit", "format_logs", "predict"]

@@ -46,13 +46,19 @@ def cuda_available() -> bool:
         return False
 
 
-@pytest.fixture(params=[
-    pytest.param("stand-in", id="cupy-standin"),
-    pytest.param("cupy", id="cupy", marks=[
-        pytest.mark.gpu,
-        pytest.mark.skipif(not cuda_available(), reason="needs CuPy and a CUDA device"),
-    ]),
-])
+@pytest.fixture(
+    params=[
+        pytest.param("stand-in", id="cupy-standin"),
+        pytest.param(
+            "cupy",
+            id="cupy",
+            marks=[
+                pytest.mark.gpu,
+                pytest.mark.skipif(not cuda_available(), reason="needs CuPy and a CUDA device"),
+            ],
+        ),
+    ]
+)
 def cupy(request, monkeypatch):
     """The cupy module the test runs against: the stand-in, or the real one."""
     if request.param == "stand-in":
@@ -71,11 +77,16 @@ def in_ci() -> bool:
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    if report.skipped and in_ci() and (item.get_closest_marker("render")
-                                       or item.get_closest_marker("browser")):
+    if (
+        report.skipped
+        and in_ci()
+        and (item.get_closest_marker("render") or item.get_closest_marker("browser"))
+    ):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         reason = str(reason).removeprefix("Skipped: ")
         report.outcome = "failed"
-        report.longrepr = (f"CI is set, so this drawing test may not skip, but it would: "
-                           f"{reason}. The README's test command (run by .ci/run) installs "
-                           "graphviz and chromium.")
+        report.longrepr = (
+            f"CI is set, so this drawing test may not skip, but it would: "
+            f"{reason}. The README's test command (run by .ci/run) installs "
+            "graphviz and chromium."
+        )

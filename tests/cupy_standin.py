@@ -106,6 +106,7 @@ cuda = types.SimpleNamespace(Device=Device, runtime=runtime)
 
 # ---- arrays -----------------------------------------------------------------------------------
 
+
 class ndarray:  # noqa: N801 (CuPy's name)
     """An array "on a GPU": a NumPy array and the device it lives on."""
 
@@ -153,8 +154,10 @@ class ndarray:  # noqa: N801 (CuPy's name)
         return bool(self._host)
 
     def __array__(self, dtype=None, copy=None):
-        raise TypeError("Implicit conversion to a NumPy array is not allowed. "
-                        "Please use `.get()` to construct a NumPy array explicitly.")
+        raise TypeError(
+            "Implicit conversion to a NumPy array is not allowed. "
+            "Please use `.get()` to construct a NumPy array explicitly."
+        )
 
     def __repr__(self):
         return repr(self._host)
@@ -242,9 +245,11 @@ class ndarray:  # noqa: N801 (CuPy's name)
 
 def _check_on_current_device(array: ndarray) -> None:
     if array.device.id != _current_device():
-        raise ValueError(f"The device where the array resides ({array.device.id}) is different "
-                         f"from the current device ({_current_device()}). Peer access is "
-                         "unavailable between these devices.")
+        raise ValueError(
+            f"The device where the array resides ({array.device.id}) is different "
+            f"from the current device ({_current_device()}). Peer access is "
+            "unavailable between these devices."
+        )
 
 
 def _operand(x, host_ok: bool = False):
@@ -292,8 +297,14 @@ def _host_index(index, shape):
         elif isinstance(part, list):
             parts[i] = numpy.asarray(part)
     arrays = [p for p in parts if isinstance(p, numpy.ndarray)]
-    consumed = sum(p.ndim if isinstance(p, numpy.ndarray) and p.dtype == bool else
-                   0 if p is None or p is Ellipsis else 1 for p in parts)
+    consumed = sum(
+        p.ndim
+        if isinstance(p, numpy.ndarray) and p.dtype == bool
+        else 0
+        if p is None or p is Ellipsis
+        else 1
+        for p in parts
+    )
     axis = 0
     for i, part in enumerate(parts):
         if part is None:
@@ -303,8 +314,12 @@ def _host_index(index, shape):
         elif isinstance(part, numpy.ndarray) and part.dtype == bool:
             axis += part.ndim
         else:
-            if isinstance(part, numpy.ndarray) and part.dtype.kind in "iu" and axis < len(shape) \
-                    and shape[axis] > 0:
+            if (
+                isinstance(part, numpy.ndarray)
+                and part.dtype.kind in "iu"
+                and axis < len(shape)
+                and shape[axis] > 0
+            ):
                 parts[i] = part % shape[axis]
             axis += 1
     host = tuple(parts) if isinstance(index, tuple) else parts[0]
@@ -357,8 +372,9 @@ def array(obj, dtype=None, copy=True, order="K", ndmin=0):
         host = obj._host
     else:
         host = numpy.array(obj, dtype=dtype, copy=True, order=order, ndmin=ndmin)
-    return ndarray(numpy.array(host, dtype=dtype, copy=True, order=order, ndmin=ndmin),
-                   _current_device())
+    return ndarray(
+        numpy.array(host, dtype=dtype, copy=True, order=order, ndmin=ndmin), _current_device()
+    )
 
 
 def asarray(a, dtype=None, order=None):
@@ -417,26 +433,46 @@ def _binary(ufunc_name):
     return forward, reflected, in_place
 
 
-for _op, _ufunc in [("add", "add"), ("sub", "subtract"), ("mul", "multiply"),
-                    ("truediv", "true_divide"), ("floordiv", "floor_divide"), ("mod", "remainder"),
-                    ("pow", "power"), ("matmul", "matmul"), ("and", "bitwise_and"),
-                    ("or", "bitwise_or"), ("xor", "bitwise_xor")]:
+for _op, _ufunc in [
+    ("add", "add"),
+    ("sub", "subtract"),
+    ("mul", "multiply"),
+    ("truediv", "true_divide"),
+    ("floordiv", "floor_divide"),
+    ("mod", "remainder"),
+    ("pow", "power"),
+    ("matmul", "matmul"),
+    ("and", "bitwise_and"),
+    ("or", "bitwise_or"),
+    ("xor", "bitwise_xor"),
+]:
     _forward, _reflected, _in_place = _binary(_ufunc)
     setattr(ndarray, f"__{_op}__", _forward)
     setattr(ndarray, f"__r{_op}__", _reflected)
     setattr(ndarray, f"__i{_op}__", _in_place)
 
-for _op, _ufunc in [("lt", "less"), ("le", "less_equal"), ("eq", "equal"), ("ne", "not_equal"),
-                    ("gt", "greater"), ("ge", "greater_equal")]:
+for _op, _ufunc in [
+    ("lt", "less"),
+    ("le", "less_equal"),
+    ("eq", "equal"),
+    ("ne", "not_equal"),
+    ("gt", "greater"),
+    ("ge", "greater_equal"),
+]:
     setattr(ndarray, f"__{_op}__", _binary(_ufunc)[0])
 
-for _op, _ufunc in [("neg", "negative"), ("pos", "positive"), ("abs", "absolute"),
-                    ("invert", "invert")]:
+for _op, _ufunc in [
+    ("neg", "negative"),
+    ("pos", "positive"),
+    ("abs", "absolute"),
+    ("invert", "invert"),
+]:
     setattr(ndarray, f"__{_op}__", _FUNCTIONS[_ufunc])
 
 
 def _method(name):
     """``array.name(...)``: NumPy's method of the same name, computed on the current device."""
+
     def method(self, *args, **kwargs):
         _check_on_current_device(self)
         result = getattr(self._host, name)(*_host_arguments(args), **_host_arguments(kwargs))
@@ -454,8 +490,10 @@ for _name in """sum mean prod max min argmax argmin any all var std cumsum cumpr
 def __getattr__(name):
     if name in _FUNCTIONS:
         return _FUNCTIONS[name]
-    raise AttributeError(f"the CuPy stand-in (tests/cupy_standin.py) has no {name!r}: if CuPy "
-                         "has it with NumPy's behaviour, add it to the stand-in")
+    raise AttributeError(
+        f"the CuPy stand-in (tests/cupy_standin.py) has no {name!r}: if CuPy "
+        "has it with NumPy's behaviour, add it to the stand-in"
+    )
 
 
 # ---- installing it as ``cupy`` -----------------------------------------------------------------

@@ -35,8 +35,14 @@ print("{MARK}", peak_kib, flush=True)
 
 def peak_rss_mib(code: str, timeout: float = 300) -> tuple[float, str]:
     """(peak RSS in MiB, standard output) of ``code`` run in a new Python process."""
-    done = subprocess.run([sys.executable, "-c", _WRAPPER], input=code, capture_output=True,
-                          text=True, timeout=timeout, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", _WRAPPER],
+        input=code,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
     if done.returncode != 0:
         raise AssertionError(f"the measured code failed:\n{done.stderr}")
     lines = done.stdout.splitlines()

@@ -93,6 +93,7 @@ def _torch_reduce(name):
         if x.ndim == 0:
             return fn()
         return fn(dim=_axis_tuple(axis, x.ndim), keepdim=keepdims)
+
     return reduce
 
 
@@ -125,19 +126,30 @@ def _torch_ops():
 
     return {
         "neg": lambda x: -x,
-        "exp": torch.exp, "log": torch.log, "log1p": torch.log1p, "sqrt": torch.sqrt,
-        "abs": torch.abs, "tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu,
-        "power": lambda a, b: a ** b,
-        "add": lambda a, b: a + b, "sub": lambda a, b: a - b,
-        "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
+        "exp": torch.exp,
+        "log": torch.log,
+        "log1p": torch.log1p,
+        "sqrt": torch.sqrt,
+        "abs": torch.abs,
+        "tanh": torch.tanh,
+        "sigmoid": torch.sigmoid,
+        "relu": torch.relu,
+        "power": lambda a, b: a**b,
+        "add": lambda a, b: a + b,
+        "sub": lambda a, b: a - b,
+        "mul": lambda a, b: a * b,
+        "div": lambda a, b: a / b,
         "maximum": lambda a, b: torch.maximum(*_torch_tensors(a, b)),
         "minimum": lambda a, b: torch.minimum(*_torch_tensors(a, b)),
-        "where": lambda a, b, condition: torch.where(torch.as_tensor(condition),
-                                                     *_torch_tensors(a, b)),
+        "where": lambda a, b, condition: torch.where(
+            torch.as_tensor(condition), *_torch_tensors(a, b)
+        ),
         "matmul": torch.matmul,
         "clip": lambda x, lo=None, hi=None: torch.clamp(x, lo, hi),
-        "sum": _torch_reduce("sum"), "mean": _torch_reduce("mean"),
-        "max": _torch_reduce("max"), "min": _torch_reduce("min"),
+        "sum": _torch_reduce("sum"),
+        "mean": _torch_reduce("mean"),
+        "max": _torch_reduce("max"),
+        "min": _torch_reduce("min"),
         "logsumexp": _torch_logsumexp,
         "softmax": lambda x, axis: torch.softmax(x, dim=axis),
         "log_softmax": lambda x, axis: torch.log_softmax(x, dim=axis),
@@ -154,17 +166,31 @@ def _torch_ops():
 def _lite_ops():
     return {
         "neg": lambda x: -x,
-        "exp": al.exp, "log": al.log, "log1p": al.log1p, "sqrt": al.sqrt, "abs": al.abs,
-        "tanh": al.tanh, "sigmoid": al.sigmoid, "relu": al.relu,
-        "power": lambda a, b: a ** b,
-        "add": lambda a, b: a + b, "sub": lambda a, b: a - b,
-        "mul": lambda a, b: a * b, "div": lambda a, b: a / b,
-        "maximum": al.maximum, "minimum": al.minimum,
+        "exp": al.exp,
+        "log": al.log,
+        "log1p": al.log1p,
+        "sqrt": al.sqrt,
+        "abs": al.abs,
+        "tanh": al.tanh,
+        "sigmoid": al.sigmoid,
+        "relu": al.relu,
+        "power": lambda a, b: a**b,
+        "add": lambda a, b: a + b,
+        "sub": lambda a, b: a - b,
+        "mul": lambda a, b: a * b,
+        "div": lambda a, b: a / b,
+        "maximum": al.maximum,
+        "minimum": al.minimum,
         "where": lambda a, b, condition: al.where(condition, a, b),
         "matmul": al.matmul,
         "clip": lambda x, lo=None, hi=None: al.clip(x, lo, hi),
-        "sum": al.sum, "mean": al.mean, "max": al.max, "min": al.min,
-        "logsumexp": al.logsumexp, "softmax": al.softmax, "log_softmax": al.log_softmax,
+        "sum": al.sum,
+        "mean": al.mean,
+        "max": al.max,
+        "min": al.min,
+        "logsumexp": al.logsumexp,
+        "softmax": al.softmax,
+        "log_softmax": al.log_softmax,
         "reshape": lambda x, shape: al.reshape(x, shape),
         "transpose": lambda x, axes: al.transpose(x, axes),
         "expand": lambda x, shape: al.expand(x, shape),
@@ -186,8 +212,9 @@ def generate(seed: int, longest: int = 8) -> Program:
     weights and direction."""
     rng = np.random.default_rng(seed)
     n_inputs = int(rng.integers(1, 4))
-    inputs = [rng.normal(0, 1, INPUT_SHAPES[rng.integers(len(INPUT_SHAPES))])
-              for _ in range(n_inputs)]
+    inputs = [
+        rng.normal(0, 1, INPUT_SHAPES[rng.integers(len(INPUT_SHAPES))]) for _ in range(n_inputs)
+    ]
     values = [x for x in inputs]  # the forward value of each v_i, for the domain checks
     steps, used = [], set()
     target = int(rng.integers(3, longest + 1))
@@ -203,8 +230,7 @@ def generate(seed: int, longest: int = 8) -> Program:
         steps.append(step)
         values.append(out)
         used.update(o for o in step.operands if isinstance(o, int))
-    sinks = [i for i in range(len(values)) if i not in used and i >= n_inputs] or [
-        len(values) - 1]
+    sinks = [i for i in range(len(values)) if i not in used and i >= n_inputs] or [len(values) - 1]
     weights = [rng.normal(0, 1, np.shape(values[s])) for s in sinks]
     direction = [rng.normal(0, 1, x.shape) for x in inputs]
     return Program(inputs, steps, sinks, weights, direction)
@@ -254,7 +280,7 @@ def _partner(rng, values, shape, accept=lambda v: True):
             return i
     if rng.random() < 0.4:
         return ("const", float(rng.uniform(0.5, 2.0) * rng.choice([-1, 1])))
-    const_shape = shape[int(rng.integers(0, len(shape) + 1)):] if shape else ()
+    const_shape = shape[int(rng.integers(0, len(shape) + 1)) :] if shape else ()
     return ("const", rng.normal(0, 1, const_shape))
 
 
@@ -272,9 +298,22 @@ UNARY_DOMAINS = {
 
 
 def _propose(rng, values):
-    kind = rng.choice(["unary", "binary", "power", "reduce", "softmax", "matmul", "index",
-                       "shape", "join", "where", "clip"],
-                      p=[.2, .2, .06, .12, .08, .08, .08, .08, .04, .03, .03])
+    kind = rng.choice(
+        [
+            "unary",
+            "binary",
+            "power",
+            "reduce",
+            "softmax",
+            "matmul",
+            "index",
+            "shape",
+            "join",
+            "where",
+            "clip",
+        ],
+        p=[0.2, 0.2, 0.06, 0.12, 0.08, 0.08, 0.08, 0.08, 0.04, 0.03, 0.03],
+    )
     return globals()[f"_propose_{kind}"](rng, values)
 
 
@@ -301,11 +340,13 @@ def _propose_binary(rng, values):
 def _propose_power(rng, values):
     if rng.random() < 0.6:
         p = float(rng.choice([0, 2, 3, -1, 0.5, 1.5]))
-        needs = {-1: lambda v: np.abs(v).min() >= 0.1, 0.5: lambda v: v.min() >= 0.05,
-                 1.5: lambda v: v.min() >= 0.05}.get(p, lambda v: True)
+        needs = {
+            -1: lambda v: np.abs(v).min() >= 0.1,
+            0.5: lambda v: v.min() >= 0.05,
+            1.5: lambda v: v.min() >= 0.05,
+        }.get(p, lambda v: True)
         i = _pick(rng, values, needs)
-        return None if i is None else Step("power", (i, ("const", int(p) if p.is_integer()
-                                                          else p)))
+        return None if i is None else Step("power", (i, ("const", int(p) if p.is_integer() else p)))
     i = _pick(rng, values, lambda v: v.min() >= 0.05)
     if i is None:
         return None
@@ -407,8 +448,7 @@ def _propose_shape(rng, values):
         new = options[int(rng.integers(len(options)))]
         return Step("reshape", (i,), {"shape": tuple(int(n) for n in new)})
     if kind == 1 and len(shape) >= 2:
-        return Step("transpose", (i,), {"axes": tuple(int(a) for a in
-                                                     rng.permutation(len(shape)))})
+        return Step("transpose", (i,), {"axes": tuple(int(a) for a in rng.permutation(len(shape)))})
     if kind == 2 and 1 in shape:
         axis = tuple(a for a, n in enumerate(shape) if n == 1)
         return Step("squeeze", (i,), {"axis": axis[:1] if rng.random() < 0.5 else axis})
@@ -425,14 +465,19 @@ def _propose_join(rng, values):
     shape = np.shape(values[i])
     if rng.random() < 0.5:
         axis = int(rng.integers(0, len(shape)))
-        others = [j for j, v in enumerate(values) if np.ndim(v) == len(shape) and all(
-            a == b for k, (a, b) in enumerate(zip(np.shape(v), shape)) if k != axis)]
+        others = [
+            j
+            for j, v in enumerate(values)
+            if np.ndim(v) == len(shape)
+            and all(a == b for k, (a, b) in enumerate(zip(np.shape(v), shape)) if k != axis)
+        ]
         chosen = [i] + [int(rng.choice(others)) for _ in range(int(rng.integers(1, 3)))]
         return Step("concatenate", tuple(chosen), {"axis": axis})
     others = [j for j, v in enumerate(values) if np.shape(v) == shape]
     chosen = [i] + [int(rng.choice(others)) for _ in range(int(rng.integers(1, 3)))]
-    return Step("stack", tuple(chosen), {"axis": int(rng.integers(-len(shape) - 1,
-                                                                  len(shape) + 1))})
+    return Step(
+        "stack", tuple(chosen), {"axis": int(rng.integers(-len(shape) - 1, len(shape) + 1))}
+    )
 
 
 def _propose_where(rng, values):
@@ -485,8 +530,9 @@ def torch_function(program, last=False):
             values.append(_apply(ops, step, values, constant))
         if last:
             return values[-1]
-        return sum((values[s] * torch.from_numpy(w)).sum()
-                   for s, w in zip(program.sinks, program.weights))
+        return sum(
+            (values[s] * torch.from_numpy(w)).sum() for s, w in zip(program.sinks, program.weights)
+        )
 
     return z
 
@@ -498,8 +544,10 @@ def run_autograd_lite(program, hessian: bool) -> dict:
     z = lite_function(program)
     xs, vs = program.inputs, program.direction
     argnums = tuple(range(len(xs)))
-    result = {"value": float(z(*[al.Tensor(x) for x in xs]).data),
-              "grad": list(al.grad(z, argnums)(*xs))}
+    result = {
+        "value": float(z(*[al.Tensor(x) for x in xs]).data),
+        "grad": list(al.grad(z, argnums)(*xs)),
+    }
 
     leaves = [al.Tensor(x, requires_grad=True) for x in xs]
     z(*leaves).backward()
@@ -552,8 +600,7 @@ def run_torch(program, hessian: bool) -> dict:
     if hessian:
         blocks = torch.autograd.functional.hessian(z, tuple(xs))
         result["hessian"] = tuple(tuple(_numpy(b) for b in row) for row in blocks)
-        jacobian = torch.autograd.functional.jacobian(torch_function(program, last=True),
-                                                      tuple(xs))
+        jacobian = torch.autograd.functional.jacobian(torch_function(program, last=True), tuple(xs))
         result["jacobian"] = tuple(_numpy(j) for j in jacobian)
     return result
 
@@ -600,8 +647,10 @@ def compare(ours: dict, theirs: dict, rtol: float = 1e-9) -> list[str]:
             scale = max(float(np.abs(b).max(initial=0.0)), 1.0)
             error = float(np.abs(a - b).max(initial=0.0)) if a.size else 0.0
             if not error <= rtol * scale:  # also catches nan
-                problems.append(f"{key}[{position}]: largest difference {error:.3g} "
-                                f"(PyTorch's largest entry {scale:.3g})")
+                problems.append(
+                    f"{key}[{position}]: largest difference {error:.3g} "
+                    f"(PyTorch's largest entry {scale:.3g})"
+                )
     return problems
 
 
@@ -621,8 +670,10 @@ def check(seed: int, longest: int = 8) -> tuple[Program, list[str]]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Compare autograd-lite with PyTorch on random "
-                                                 "programs (values, 1st, 2nd, 3rd derivatives)")
+    parser = argparse.ArgumentParser(
+        description="Compare autograd-lite with PyTorch on random "
+        "programs (values, 1st, 2nd, 3rd derivatives)"
+    )
     parser.add_argument("--programs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0, help="the first program's seed")
     parser.add_argument("--longest", type=int, default=8, help="most steps in a program")
@@ -639,8 +690,10 @@ def main(argv=None) -> int:
             failures += 1
             print(f"--- seed {seed}\n{program}\n  " + "\n  ".join(problems))
     elapsed = time.perf_counter() - start
-    print(f"{args.programs} programs, {sum(ops.values())} ops ({len(ops)} kinds), "
-          f"{failures} with a difference, {elapsed:.1f} s")
+    print(
+        f"{args.programs} programs, {sum(ops.values())} ops ({len(ops)} kinds), "
+        f"{failures} with a difference, {elapsed:.1f} s"
+    )
     return 1 if failures else 0
 
 

@@ -26,9 +26,17 @@ def test_autograd_lite_agrees_with_the_hand_written_floors():
     results = run.check([get(name) for name in CORE])
     assert not _failures(results), _failures(results)
     checked = {(r.engine, r.workload) for r in results}
-    assert {("lite", "mlp"), ("lite", "chain"), ("lite", "depth"), ("lite", "cnn"),
-            ("lite_ops", "mlp"), ("lite_value", "moons"), ("lite_value", "depth"),
-            ("lite_value_ops", "moons"), ("numpy_prealloc", "mlp")} <= checked
+    assert {
+        ("lite", "mlp"),
+        ("lite", "chain"),
+        ("lite", "depth"),
+        ("lite", "cnn"),
+        ("lite_ops", "mlp"),
+        ("lite_value", "moons"),
+        ("lite_value", "depth"),
+        ("lite_value_ops", "moons"),
+        ("numpy_prealloc", "mlp"),
+    } <= checked
 
 
 @pytest.mark.slow
@@ -69,9 +77,18 @@ def test_compare_flags_a_wrong_gradient():
     assert not checks.compare(wrong, reference, 1e-4)[0]
 
 
-MACHINE = {"date": "today", "cpu": "cpu", "logical_cpus": 2, "usable_cpus": 2, "memory_gib": 1,
-           "os": "os", "python": "3", "numpy": {"version": "2"}, "blas_env": {},
-           "load_average_at_start": [0, 0, 0]}
+MACHINE = {
+    "date": "today",
+    "cpu": "cpu",
+    "logical_cpus": 2,
+    "usable_cpus": 2,
+    "memory_gib": 1,
+    "os": "os",
+    "python": "3",
+    "numpy": {"version": "2"},
+    "blas_env": {},
+    "load_average_at_start": [0, 0, 0],
+}
 
 
 def _measured(name, samples):
@@ -99,27 +116,41 @@ def test_the_report_renders_and_survives_a_round_trip_through_json():
     from benchmarks.plan import Case, MemoryCase
 
     case = Case("W1", "MLP step, batch 32", "mlp", {"batch": 32}, "ms/step")
-    results = {"lite": _measured("lite", [1.05e-3] * 4),
-               "numpy": _measured("numpy", [1e-3] * 4),
-               "numpy_prealloc": _measured("numpy_prealloc", [0.7e-3] * 4),
-               "torch": Measurement("torch", status="fails: RuntimeError: boom")}
-    memory = {"lite": MemoryResult("lite", peak_rss_kib=[2048], rss_before_kib=[1024]),
-              "numpy": MemoryResult("numpy", peak_rss_kib=[2000], rss_before_kib=[1000]),
-              "numpy_prealloc": MemoryResult("numpy_prealloc", peak_rss_kib=[1600],
-                                             rss_before_kib=[1000])}
-    run_ = run.Run(command="python -m benchmarks", quick=False, machine=MACHINE,
-                   cases=[(case, results)], memory=memory, memory_case=MemoryCase(),
-                   gpu_skipped="no GPU")
+    results = {
+        "lite": _measured("lite", [1.05e-3] * 4),
+        "numpy": _measured("numpy", [1e-3] * 4),
+        "numpy_prealloc": _measured("numpy_prealloc", [0.7e-3] * 4),
+        "torch": Measurement("torch", status="fails: RuntimeError: boom"),
+    }
+    memory = {
+        "lite": MemoryResult("lite", peak_rss_kib=[2048], rss_before_kib=[1024]),
+        "numpy": MemoryResult("numpy", peak_rss_kib=[2000], rss_before_kib=[1000]),
+        "numpy_prealloc": MemoryResult(
+            "numpy_prealloc", peak_rss_kib=[1600], rss_before_kib=[1000]
+        ),
+    }
+    run_ = run.Run(
+        command="python -m benchmarks",
+        quick=False,
+        machine=MACHINE,
+        cases=[(case, results)],
+        memory=memory,
+        memory_case=MemoryCase(),
+        gpu_skipped="no GPU",
+    )
     run_.targets = targets.evaluate(run_.cases, run_.memory, run_.gpu_skipped)
     w1 = {(t.issue, t.what): t.met for t in run_.targets if "W1" in t.what}
     assert w1[("#7", "W1 batch 32: step time ≤ 1.10× NumPy by hand")] is True
     assert w1[("#13", "W1 batch 32: nn step ≤ 1.10× NumPy by hand, preallocated")] is False
     assert w1[("#13", "W1 batch 32: x @ W + b step ≤ 1.00× PyTorch eager")] is None
     text = report.results_markdown(run_)
-    assert ("| W1 | MLP step, batch 32, 1 thread | autograd_lite | 1.05 ms/step ±0% | 1.05× "
-            "| 1.50× |") in text
-    assert "| W5 | 50 W1 steps, batch 512, peak RSS | autograd_lite | 2.00 MiB | 1.02× | 1.28× |" \
+    assert (
+        "| W1 | MLP step, batch 32, 1 thread | autograd_lite | 1.05 ms/step ±0% | 1.05× | 1.50× |"
+    ) in text
+    assert (
+        "| W5 | 50 W1 steps, batch 512, peak RSS | autograd_lite | 2.00 MiB | 1.02× | 1.28× |"
         in text
+    )
     assert "fails: RuntimeError: boom" in text
     assert report.results_markdown(report.from_json(report.to_json(run_))) == text
 
@@ -132,8 +163,10 @@ def test_w6_is_the_w1_step_on_the_gpu_at_three_batch_sizes():
     assert [c.params["batch"] for c in cases] == [128, 512, 2048]
     assert {c.workload for c in cases} == {"gpu_mlp"}
     problem = problems.make("gpu_mlp", cases[0].params)
-    assert tuple(w.shape[1] for w in problem.weights) + (problem.weights[-1].shape[0],) == \
-        problems.MLP_SIZES
+    assert (
+        tuple(w.shape[1] for w in problem.weights) + (problem.weights[-1].shape[0],)
+        == problems.MLP_SIZES
+    )
     assert problem.x.dtype == "float32"
 
 
@@ -141,8 +174,11 @@ def test_the_w6_target_is_judged_at_batch_2048_against_pytorch():
     from benchmarks import targets
 
     cases = plan.gpu_cases(reps=3, block_seconds=0.1)
-    fast = {"lite": _measured("lite", [1.2, 1.2, 1.2]), "numpy": _measured("numpy", [1, 1, 1]),
-            "torch": _measured("torch", [1.0, 1.0, 1.0])}
+    fast = {
+        "lite": _measured("lite", [1.2, 1.2, 1.2]),
+        "numpy": _measured("numpy", [1, 1, 1]),
+        "torch": _measured("torch", [1.0, 1.0, 1.0]),
+    }
     slow = {**fast, "lite": _measured("lite", [2.0, 2.0, 2.0])}
     measured = [(cases[0], slow), (cases[1], slow), (cases[2], fast)]
     target = targets.w6_target(measured, None)
@@ -200,9 +236,14 @@ def test_the_gpu_check_runs_end_to_end_on_the_cupy_standin(tmp_path):
     results = Path(run.__file__).with_name("RESULTS.md").read_text()
     out = tmp_path / "RESULTS.md"
     out.write_text(results)
-    done = subprocess.run([sys.executable, "-m", "benchmarks", "gpu", "--dry-run-on-standin",
-                           "--out", str(out)], cwd=Path(run.__file__).parent.parent,
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "gpu", "--dry-run-on-standin", "--out", str(out)],
+        cwd=Path(run.__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     text = out.read_text()
     assert text.split(report.GPU_BEGIN)[0] == results.split(report.GPU_BEGIN)[0]
@@ -210,8 +251,9 @@ def test_the_gpu_check_runs_end_to_end_on_the_cupy_standin(tmp_path):
     assert "Dry run on the CuPy stand-in" in section.splitlines()[2]
     assert re.search(r"GPU tests .*: \d+ passed", section)
     for batch in (128, 512, 2048):
-        assert re.search(rf"^\| {batch} \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|", section,
-                         re.MULTILINE), section
+        assert re.search(
+            rf"^\| {batch} \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|", section, re.MULTILINE
+        ), section
     assert "autograd_lite (CuPy): agrees" in section
 
 
@@ -222,18 +264,34 @@ def test_a_later_run_merges_into_an_earlier_report():
     machine = MACHINE
     mlp = Case("W1", "MLP step, batch 32", "mlp", {"batch": 32}, "ms/step")
     cnn = Case("W7", "CNN step", "cnn", {"batch": 64}, "ms/step")
-    earlier = run.Run(command="python -m benchmarks", quick=False, machine=machine,
-                      cases=[(mlp, {"lite": _measured("lite", [2e-3] * 4),
-                                    "numpy": _measured("numpy", [1e-3] * 4)})])
-    later = run.Run(command="python -m benchmarks --workloads cnn", quick=False,
-                    machine={**machine, "date": "tomorrow"},
-                    cases=[(cnn, {"lite": _measured("lite", [3e-3] * 4),
-                                  "torch": _measured("torch", [2.5e-3] * 4),
-                                  "numpy": _measured("numpy", [1e-3] * 4)})])
+    earlier = run.Run(
+        command="python -m benchmarks",
+        quick=False,
+        machine=machine,
+        cases=[
+            (mlp, {"lite": _measured("lite", [2e-3] * 4), "numpy": _measured("numpy", [1e-3] * 4)})
+        ],
+    )
+    later = run.Run(
+        command="python -m benchmarks --workloads cnn",
+        quick=False,
+        machine={**machine, "date": "tomorrow"},
+        cases=[
+            (
+                cnn,
+                {
+                    "lite": _measured("lite", [3e-3] * 4),
+                    "torch": _measured("torch", [2.5e-3] * 4),
+                    "numpy": _measured("numpy", [1e-3] * 4),
+                },
+            )
+        ],
+    )
     whole = report.merged(report.from_json(report.to_json(earlier)), later)
     assert [case.id for case, _ in whole.cases] == ["W1", "W7"]
-    assert [(t.what.split(":")[0], t.met) for t in whole.targets if t.what.startswith("W7")] \
-        == [("W7", True)]  # 1.2× PyTorch
+    assert [(t.what.split(":")[0], t.met) for t in whole.targets if t.what.startswith("W7")] == [
+        ("W7", True)
+    ]  # 1.2× PyTorch
     text = report.results_markdown(report.from_json(report.to_json(whole)))
     assert "Then `python -m benchmarks --workloads cnn` on tomorrow" in text
     assert "| W7 | CNN step, 1 thread | autograd_lite | 3.00 ms/step ±0% | 3.00× |" in text

@@ -18,10 +18,26 @@ TESTS = Path(__file__).parent
 def _drawing_tests(path: str, ci: str, marker: str):
     """pytest's last line for the tests marked ``marker`` of two files, with PATH = ``path``."""
     env = {"PATH": path, "CI": ci, "HOME": str(TESTS)}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "-m", marker, "tests/test_viz_render.py", "tests/test_viz_html.py"],
-                          cwd=TESTS.parent, env=env, capture_output=True, text=True,
-                          timeout=120, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            marker,
+            "tests/test_viz_render.py",
+            "tests/test_viz_html.py",
+        ],
+        cwd=TESTS.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     return done.returncode, done.stdout.strip().splitlines()[-1], done.stdout
 
 
@@ -29,8 +45,9 @@ def test_in_ci_the_drawing_tests_fail_without_dot():
     code, summary, output = _drawing_tests("/nonexistent", "true", "render")
     assert code == 1 and re.search(r"\d+ error", summary), summary
     assert "passed" not in summary and "skipped" not in summary, summary
-    assert "CI is set, so this drawing test may not skip, but it would: needs Graphviz's dot" \
-        in output
+    assert (
+        "CI is set, so this drawing test may not skip, but it would: needs Graphviz's dot" in output
+    )
 
 
 def test_in_ci_the_browser_tests_fail_without_chromium(tmp_path):
@@ -40,8 +57,10 @@ def test_in_ci_the_browser_tests_fail_without_chromium(tmp_path):
     (tmp_path / "dot").symlink_to(dot)
     code, summary, output = _drawing_tests(str(tmp_path), "1", "browser")
     assert code == 1 and re.search(r"\d+ error", summary), summary
-    assert "CI is set, so this drawing test may not skip, but it would: needs a headless " \
+    assert (
+        "CI is set, so this drawing test may not skip, but it would: needs a headless "
         "Chromium" in output
+    )
 
 
 @pytest.mark.parametrize("ci", ["", "false"])

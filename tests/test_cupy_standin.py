@@ -26,11 +26,25 @@ def test_no_implicit_conversion_to_numpy():
     np.testing.assert_array_equal(cp.asnumpy(x), [0.0, 1.0, 2.0])
 
 
-@pytest.mark.parametrize("mix", [
-    lambda x, h: x + h, lambda x, h: h * x, lambda x, h: cp.exp(h), lambda x, h: np.exp(x) + h,
-    lambda x, h: cp.where(x > 0, x, h), lambda x, h: cp.concatenate([x, h]),
-], ids=["device + host", "host * device", "cupy.exp(host)", "np.exp(device) + host", "where",
-        "concatenate"])
+@pytest.mark.parametrize(
+    "mix",
+    [
+        lambda x, h: x + h,
+        lambda x, h: h * x,
+        lambda x, h: cp.exp(h),
+        lambda x, h: np.exp(x) + h,
+        lambda x, h: cp.where(x > 0, x, h),
+        lambda x, h: cp.concatenate([x, h]),
+    ],
+    ids=[
+        "device + host",
+        "host * device",
+        "cupy.exp(host)",
+        "np.exp(device) + host",
+        "where",
+        "concatenate",
+    ],
+)
 def test_numpy_arrays_are_unsupported_operands(mix):
     with pytest.raises(TypeError, match="Unsupported type"):
         mix(cp.ones(3), np.ones(3))

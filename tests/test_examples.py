@@ -148,8 +148,9 @@ def test_backprop_example(tmp_path, capsys):
     # the layout of Δ_ℓ is W_ℓ's transposed, and v̄_1 holds ē (the slide's f̄ is a slip)
     layout = r["layout"]
     assert layout["Delta_is_W_transposed"]
-    assert [d[::-1] for d in layout["Delta_shapes"]] == layout["W_shapes"] == [(3, 2), (3, 3),
-                                                                               (1, 3)]
+    assert (
+        [d[::-1] for d in layout["Delta_shapes"]] == layout["W_shapes"] == [(3, 2), (3, 3), (1, 3)]
+    )
     assert "v̄_1 = [c̄, d̄, ē]" in printed and "Δ_ℓ is laid out as W_ℓᵀ" in printed
     assert r["engine_difference"] < 1e-12  # Tensor engine = scalar engine
     assert r["viz_steps"] == 55
@@ -196,8 +197,9 @@ def test_keras_demo_mnist(tmp_path):
     assert r["n_train"] == 1000 and r["n_test"] == 500
     assert r["test_accuracy"] > 0.75
     assert r["history"]["loss"][-1] < r["history"]["loss"][0]
-    assert {"mnist_learning_curves.png", "mnist_misclassified.png",
-            "mnist_weights.png"} <= pngs(tmp_path)
+    assert {"mnist_learning_curves.png", "mnist_misclassified.png", "mnist_weights.png"} <= pngs(
+        tmp_path
+    )
 
 
 def test_cnn_mnist(tmp_path):
@@ -211,13 +213,16 @@ def test_cnn_mnist(tmp_path):
 def test_keras_demo_mnist_reads_data_option(tmp_path):
     """--data PATH: a Keras-style mnist.npz written here (random pixels: only the plumbing)."""
     rng = np.random.default_rng(0)
-    arrays = {"x_train": rng.integers(0, 256, (300, 28, 28), dtype=np.uint8),
-              "y_train": rng.integers(0, 10, 300, dtype=np.uint8),
-              "x_test": rng.integers(0, 256, (100, 28, 28), dtype=np.uint8),
-              "y_test": rng.integers(0, 10, 100, dtype=np.uint8)}
+    arrays = {
+        "x_train": rng.integers(0, 256, (300, 28, 28), dtype=np.uint8),
+        "y_train": rng.integers(0, 10, 300, dtype=np.uint8),
+        "x_test": rng.integers(0, 256, (100, 28, 28), dtype=np.uint8),
+        "y_test": rng.integers(0, 10, 100, dtype=np.uint8),
+    }
     np.savez_compressed(tmp_path / "mnist.npz", **arrays)
-    r = run_quick("keras_demo_mnist", tmp_path / "out", "--data", str(tmp_path / "mnist.npz"),
-                  "--epochs", "2")
+    r = run_quick(
+        "keras_demo_mnist", tmp_path / "out", "--data", str(tmp_path / "mnist.npz"), "--epochs", "2"
+    )
     assert (r["n_train"], r["n_test"], r["epochs"]) == (300, 100, 2)
     assert len(r["history"]["loss"]) == 2
 
@@ -303,7 +308,8 @@ def test_tanh_closed_forms_are_derivatives():
     for k in range(1, 7):
         slope = (td.closed_form(k - 1, x + h) - td.closed_form(k - 1, x - h)) / (2 * h)
         assert np.abs(slope - td.closed_form(k, x)).max() < 1e-6 * max(
-            1.0, np.abs(td.closed_form(k, x)).max())
+            1.0, np.abs(td.closed_form(k, x)).max()
+        )
 
 
 def test_tanh_closed_forms_match_sympy():
@@ -313,7 +319,8 @@ def test_tanh_closed_forms_match_sympy():
     for k, coefficients in enumerate(td.closed_form_polynomials()):
         derivative = sympy.diff(sympy.tanh(x), x, k).subs(sympy.tanh(x), t)
         assert sympy.Poly(sympy.expand(derivative), t).all_coeffs()[::-1] == [
-            int(c) for c in coefficients]
+            int(c) for c in coefficients
+        ]
 
 
 def test_tanh_derivative_formatting():
@@ -334,8 +341,7 @@ def test_newton(tmp_path):
     for name in ("Boyd", "Rosenbrock"):
         assert len(r["ratios"][name]) >= 2 and max(r["ratios"][name]) < 2, r["ratios"]
         errs = r["errors"][name]
-        doubling = [np.log(b) / np.log(a) for a, b in zip(errs, errs[1:])
-                    if 1e-12 < b and a < 0.05]
+        doubling = [np.log(b) / np.log(a) for a, b in zip(errs, errs[1:]) if 1e-12 < b and a < 0.05]
         assert doubling and min(doubling) > 1.8, (name, doubling)
     assert max(r["hessian_errors"].values()) < 1e-10
     assert r["cg_difference"] < 1e-9  # hvp + conjugate gradients: the same Newton steps
@@ -349,7 +355,8 @@ def test_conjugate_gradients_solves_a_linear_system():
     m = rng.normal(size=(5, 5))
     a, b = m @ m.T + 5 * np.eye(5), rng.normal(size=5)
     assert newton.conjugate_gradients(lambda v: a @ v, b) == pytest.approx(
-        np.linalg.solve(a, b), rel=1e-10)
+        np.linalg.solve(a, b), rel=1e-10
+    )
 
 
 def test_newton_gradient_descent_step_is_stable_at_the_minimum():

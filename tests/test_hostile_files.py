@@ -27,6 +27,7 @@ MIB = 1 << 20
 
 # ---- building the files -------------------------------------------------------------------------
 
+
 class Zeros:
     """``size`` bytes: an optional ``head`` followed by zeros, as raw deflate data with its
     CRC-32, without ever holding the whole of it in memory."""
@@ -68,11 +69,17 @@ def write_zip(path: Path, members: list) -> Path:
             size = member[2]
         encoded = name.encode()
         offset = len(local)
-        fields = struct.pack("<HHHHHIIIHH", 20, 0, method, 0, 0x21, crc, len(data), size,
-                             len(encoded), 0)
+        fields = struct.pack(
+            "<HHHHHIIIHH", 20, 0, method, 0, 0x21, crc, len(data), size, len(encoded), 0
+        )
         local += b"PK\x03\x04" + fields + encoded + data
-        central += (b"PK\x01\x02" + struct.pack("<H", 20) + fields
-                    + struct.pack("<HHHII", 0, 0, 0, 0, offset) + encoded)
+        central += (
+            b"PK\x01\x02"
+            + struct.pack("<H", 20)
+            + fields
+            + struct.pack("<HHHII", 0, 0, 0, 0, offset)
+            + encoded
+        )
     end = struct.pack("<HHHHIIH", 0, 0, len(members), len(members), len(central), len(local), 0)
     path.write_bytes(bytes(local) + bytes(central) + b"PK\x05\x06" + end)
     return path
@@ -116,7 +123,9 @@ import mnist_data
 def refused(setup: str, call: str) -> tuple[float, str]:
     """(peak MiB, error message) of ``call`` after ``setup``, in a fresh process; the call
     must raise a ValueError."""
-    code = setup + f"""
+    code = (
+        setup
+        + f"""
 try:
     {call}
 except ValueError as error:
@@ -124,9 +133,10 @@ except ValueError as error:
 else:
     print("accepted")
 """
+    )
     peak, output = peak_rss_mib(code)
     assert output.startswith("refused: "), output
-    return peak, output[len("refused: "):]
+    return peak, output[len("refused: ") :]
 
 
 def weights(model_code: str = MODEL) -> dict:
@@ -138,9 +148,11 @@ def weights(model_code: str = MODEL) -> dict:
 
 # ---- weights files ------------------------------------------------------------------------------
 
+
 def test_an_extra_2_gib_member_is_never_inflated(tmp_path):
-    members = list(weights().items()) + [("bomb.npy", Zeros(2 * GIB, npy_header((2 * GIB - 128,),
-                                                                                 "|u1")))]
+    members = list(weights().items()) + [
+        ("bomb.npy", Zeros(2 * GIB, npy_header((2 * GIB - 128,), "|u1")))
+    ]
     path = write_zip(tmp_path / "weights.npz", members)
     assert path.stat().st_size < 3 * MIB
     peak, message = refused(MODEL, f"model.load_weights({str(path)!r})")
@@ -154,8 +166,9 @@ def test_an_expected_member_inflating_to_2_gib_is_refused_by_its_declared_size(t
     path = write_zip(tmp_path / "weights.npz", list(members.items()))
     peak, message = refused(MODEL, f"model.load_weights({str(path)!r})")
     assert str(path) in message
-    assert f"layers.0.weight declares {2 * GIB} bytes, more than an array of shape (4, 3)" \
-        in message
+    assert (
+        f"layers.0.weight declares {2 * GIB} bytes, more than an array of shape (4, 3)" in message
+    )
     assert peak < LIMIT_MIB, peak
 
 
@@ -174,8 +187,7 @@ def test_a_directory_that_understates_a_member_is_caught_by_the_checksum(tmp_pat
     """The directory says 176 bytes; the data inflates to 2 GiB. zipfile stops at 176 bytes,
     and the checksum of the whole member does not match those."""
     real = np.zeros((4, 3), np.float32)
-    members = [(name, data) for name, data in weights().items()
-               if name != "layers.0.weight.npy"]
+    members = [(name, data) for name, data in weights().items() if name != "layers.0.weight.npy"]
     members.append(("layers.0.weight.npy", Zeros(2 * GIB, npy(real)), len(npy(real))))
     path = write_zip(tmp_path / "weights.npz", members)
     peak, message = refused(MODEL, f"model.load_weights({str(path)!r})")
@@ -188,17 +200,21 @@ def test_a_header_that_announces_more_than_the_member_holds(tmp_path):
     members["layers.0.weight.npy"] = npy_header((4, 3)) + bytes(8)  # 8 of 48 bytes
     path = write_zip(tmp_path / "weights.npz", list(members.items()))
     peak, message = refused(MODEL, f"model.load_weights({str(path)!r})")
-    assert "header announces shape (4, 3) of float32 (48 bytes of values), but the archive " \
+    assert (
+        "header announces shape (4, 3) of float32 (48 bytes of values), but the archive "
         "holds 8 bytes" in message
+    )
     assert peak < LIMIT_MIB, peak
 
 
 # ---- MNIST files ---------------------------------------------------------------------------------
 
+
 def test_a_gzipped_idx_file_announcing_2_gib_is_refused_before_inflating(tmp_path):
     shape = (2_740_000, 28, 28)  # 2.1 GB of images
-    path = write_gzip(tmp_path / "train-images-idx3-ubyte.gz",
-                      Zeros(4 + 12 + 2_740_000 * 784, idx_header(shape)))
+    path = write_gzip(
+        tmp_path / "train-images-idx3-ubyte.gz", Zeros(4 + 12 + 2_740_000 * 784, idx_header(shape))
+    )
     assert path.stat().st_size < 3 * MIB
     peak, message = refused(MNIST, f"mnist_data.read_idx({str(path)!r})")
     assert str(path) in message and "more than the" in message
@@ -207,8 +223,7 @@ def test_a_gzipped_idx_file_announcing_2_gib_is_refused_before_inflating(tmp_pat
 
 def test_a_gzipped_idx_file_with_2_gib_after_its_values_stops_reading_there(tmp_path):
     shape = (60_000, 28, 28)  # MNIST's training images, 47 MB, then 2 GB more
-    path = write_gzip(tmp_path / "train-images-idx3-ubyte.gz",
-                      Zeros(2 * GIB, idx_header(shape)))
+    path = write_gzip(tmp_path / "train-images-idx3-ubyte.gz", Zeros(2 * GIB, idx_header(shape)))
     peak, message = refused(MNIST, f"mnist_data.read_idx({str(path)!r})")
     assert str(path) in message and "unexpected bytes after the 47040000 bytes" in message
     assert peak < LIMIT_MIB, peak
@@ -218,13 +233,17 @@ def test_an_idx_header_whose_sizes_multiply_past_2_to_the_64(tmp_path):
     path = tmp_path / "huge-idx3-ubyte"
     path.write_bytes(idx_header((0xFFFFFFFF,) * 4) + bytes(100))
     peak, message = refused(MNIST, f"mnist_data.read_idx({str(path)!r})")
-    assert str(path) in message and str(0xFFFFFFFF ** 4) in message
+    assert str(path) in message and str(0xFFFFFFFF**4) in message
     assert peak < LIMIT_MIB, peak
 
 
 def test_an_mnist_npz_with_a_2_gib_member_is_refused_before_inflating(tmp_path):
-    small = {"x_train": np.zeros((2, 28, 28), np.uint8), "y_train": np.zeros(2, np.uint8),
-             "x_test": np.zeros((2, 28, 28), np.uint8), "y_test": np.zeros(2, np.uint8)}
+    small = {
+        "x_train": np.zeros((2, 28, 28), np.uint8),
+        "y_train": np.zeros(2, np.uint8),
+        "x_test": np.zeros((2, 28, 28), np.uint8),
+        "y_test": np.zeros(2, np.uint8),
+    }
     members = [(name + ".npy", npy(array)) for name, array in small.items()]
     members[0] = ("x_train.npy", Zeros(2 * GIB, npy_header((2 * GIB // 784 - 1, 28, 28), "|u1")))
     path = write_zip(tmp_path / "mnist.npz", members)
@@ -234,6 +253,7 @@ def test_an_mnist_npz_with_a_2_gib_member_is_refused_before_inflating(tmp_path):
 
 
 # ---- the builders build what they claim ---------------------------------------------------------
+
 
 def test_the_builders_make_valid_files(tmp_path):
     """A small bomb, stored members and a gzip file, read back by the standard library: the

@@ -59,22 +59,37 @@ def test_one_network_for_the_scalar_engine_and_viz():
     net = scalar_network()
     net.output.backward()
     assert trace.value == pytest.approx(net.output.data, abs=1e-15)
-    assert trace.grad_x.tolist() == pytest.approx([net.node["a"].grad, net.node["b"].grad],
-                                                  abs=1e-15)
+    assert trace.grad_x.tolist() == pytest.approx(
+        [net.node["a"].grad, net.node["b"].grad], abs=1e-15
+    )
     p = lecture_parameters()
-    model_numbers = LectureParameters(tuple(layer.weight.data for layer in model.layers),
-                                      tuple(layer.bias.data for layer in model.layers), x)
+    model_numbers = LectureParameters(
+        tuple(layer.weight.data for layer in model.layers),
+        tuple(layer.bias.data for layer in model.layers),
+        x,
+    )
     for mine, theirs in zip(p.weights + p.biases, model_numbers.weights + model_numbers.biases):
         assert np.array_equal(mine, theirs)
 
 
 def test_python_m_autograd_lite_prints_the_lecture_network():
-    result = subprocess.run([sys.executable, "-m", "autograd_lite"], capture_output=True,
-                            text=True, cwd=ROOT, timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "autograd_lite"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
     assert "(a, b) = (1, 0.5): z = 0.7118" in result.stdout
-    rows = {m.group(1): m.groups()[1:] for m in re.finditer(
-        r"^\s+(\w)\s+(-?\d\.\d{4})?\s+(-?\d\.\d{4})\s+(-?\d\.\d{4})?\s+(-?\d\.\d{4})$",
-        result.stdout, flags=re.M)}
+    rows = {
+        m.group(1): m.groups()[1:]
+        for m in re.finditer(
+            r"^\s+(\w)\s+(-?\d\.\d{4})?\s+(-?\d\.\d{4})\s+(-?\d\.\d{4})?\s+(-?\d\.\d{4})$",
+            result.stdout,
+            flags=re.M,
+        )
+    }
     assert set(rows) == set("abcdefghz")
     net = scalar_network()
     net.output.backward()

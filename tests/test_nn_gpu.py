@@ -60,19 +60,22 @@ def test_fit_on_gpu_matches_fit_on_cpu_batch_for_batch(optimizer):
     runs = {}
     for device in ("cpu", "cuda"):
         model = _model(dropout=0.25).to(device)
-        model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
-                      metrics=["accuracy"])
+        model.compile(
+            optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+        )
         al.manual_seed(1)
-        history = model.fit(X, y, epochs=3, batch_size=16, shuffle=True, verbose=0,
-                            validation_data=(X[:30], y[:30]))
+        history = model.fit(
+            X, y, epochs=3, batch_size=16, shuffle=True, verbose=0, validation_data=(X[:30], y[:30])
+        )
         runs[device] = model, history
     (cpu, cpu_history), (gpu, gpu_history) = runs["cpu"], runs["cuda"]
     assert all(is_on_gpu(p.data) for p in gpu.parameters())
     for key, values in cpu_history.history.items():
         np.testing.assert_allclose(gpu_history.history[key], values, rtol=RTOL, err_msg=key)
     for name, value in cpu.state_dict().items():
-        np.testing.assert_allclose(gpu.state_dict()[name], value, rtol=RTOL, atol=1e-6,
-                                   err_msg=name)
+        np.testing.assert_allclose(
+            gpu.state_dict()[name], value, rtol=RTOL, atol=1e-6, err_msg=name
+        )
 
 
 def test_a_keras_cnn_fits_on_gpu_as_on_cpu():
@@ -83,19 +86,27 @@ def test_a_keras_cnn_fits_on_gpu_as_on_cpu():
     runs = {}
     for device in ("cpu", "cuda"):
         al.manual_seed(0)
-        model = nn.Sequential([nn.Conv2D(4, 3, activation="relu", input_shape=(8, 8, 1)),
-                               nn.MaxPooling2D(2), nn.BatchNormalization(), nn.Flatten(),
-                               nn.Dense(3, activation="softmax")]).to(device)
+        model = nn.Sequential(
+            [
+                nn.Conv2D(4, 3, activation="relu", input_shape=(8, 8, 1)),
+                nn.MaxPooling2D(2),
+                nn.BatchNormalization(),
+                nn.Flatten(),
+                nn.Dense(3, activation="softmax"),
+            ]
+        ).to(device)
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         al.manual_seed(1)
         model.fit(X, y, epochs=2, batch_size=8, verbose=0)
         runs[device] = model
     assert all(is_on_gpu(p.data) for p in runs["cuda"].parameters())
     for name, value in runs["cpu"].state_dict().items():
-        np.testing.assert_allclose(runs["cuda"].state_dict()[name], value, rtol=RTOL,
-                                   atol=1e-6, err_msg=name)
-    np.testing.assert_allclose(runs["cuda"].predict(X), runs["cpu"].predict(X), rtol=RTOL,
-                               atol=1e-6)
+        np.testing.assert_allclose(
+            runs["cuda"].state_dict()[name], value, rtol=RTOL, atol=1e-6, err_msg=name
+        )
+    np.testing.assert_allclose(
+        runs["cuda"].predict(X), runs["cpu"].predict(X), rtol=RTOL, atol=1e-6
+    )
 
 
 def test_fit_takes_data_that_already_lives_on_the_gpu(cupy):
@@ -167,24 +178,38 @@ def test_dropout_gradient_on_gpu_is_the_mask():
 
 LOSS_CASES = [
     pytest.param(nn.cross_entropy, (5, 3), lambda rng: rng.integers(0, 3, 5), id="cross_entropy"),
-    pytest.param(nn.cross_entropy, (5, 3),
-                 lambda rng: np.eye(3, dtype=np.float32)[rng.integers(0, 3, 5)],
-                 id="cross_entropy one-hot"),
-    pytest.param(lambda p, t: nn.categorical_cross_entropy(p.softmax(), t), (5, 3),
-                 lambda rng: rng.integers(0, 3, 5), id="categorical_cross_entropy"),
+    pytest.param(
+        nn.cross_entropy,
+        (5, 3),
+        lambda rng: np.eye(3, dtype=np.float32)[rng.integers(0, 3, 5)],
+        id="cross_entropy one-hot",
+    ),
+    pytest.param(
+        lambda p, t: nn.categorical_cross_entropy(p.softmax(), t),
+        (5, 3),
+        lambda rng: rng.integers(0, 3, 5),
+        id="categorical_cross_entropy",
+    ),
     pytest.param(nn.mse_loss, (5, 2), lambda rng: rng.normal(size=(5, 2)), id="mse"),
     pytest.param(nn.hinge_loss, (5,), lambda rng: rng.choice([-1, 1], 5), id="hinge"),
-    pytest.param(lambda p, t: nn.binary_cross_entropy(p.sigmoid(), t), (5, 1),
-                 lambda rng: rng.integers(0, 2, (5, 1)), id="binary_cross_entropy"),
-    pytest.param(nn.binary_cross_entropy_with_logits, (5,), lambda rng: rng.integers(0, 2, 5),
-                 id="bce with logits"),
+    pytest.param(
+        lambda p, t: nn.binary_cross_entropy(p.sigmoid(), t),
+        (5, 1),
+        lambda rng: rng.integers(0, 2, (5, 1)),
+        id="binary_cross_entropy",
+    ),
+    pytest.param(
+        nn.binary_cross_entropy_with_logits,
+        (5,),
+        lambda rng: rng.integers(0, 2, 5),
+        id="bce with logits",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("loss", "shape", "target"), LOSS_CASES)
 @pytest.mark.parametrize("target_on", ["cpu", "cuda"])
-def test_losses_on_gpu_take_targets_from_either_device(loss, shape, target, target_on, cupy,
-                                                       rng):
+def test_losses_on_gpu_take_targets_from_either_device(loss, shape, target, target_on, cupy, rng):
     logits = rng.normal(size=shape).astype(np.float32)
     y = target(rng)
     cpu = Tensor(logits, requires_grad=True)
@@ -199,11 +224,15 @@ def test_losses_on_gpu_take_targets_from_either_device(loss, shape, target, targ
     np.testing.assert_allclose(host(gpu.grad), cpu.grad, rtol=RTOL, atol=1e-7)
 
 
-@pytest.mark.parametrize(("loss", "target", "message"), [
-    (nn.cross_entropy, [0, 3, 1], "the label 3 is not a class"),
-    (nn.hinge_loss, [0.0, 1.0, 1.0], r"labels in \{-1, \+1\}, but these are in \{0, 1\}"),
-    (lambda p, t: nn.binary_cross_entropy(p.sigmoid(), t), [0.0, 2.0, 1.0], "the label 2"),
-], ids=["class out of range", "hinge with 0/1", "bce label 2"])
+@pytest.mark.parametrize(
+    ("loss", "target", "message"),
+    [
+        (nn.cross_entropy, [0, 3, 1], "the label 3 is not a class"),
+        (nn.hinge_loss, [0.0, 1.0, 1.0], r"labels in \{-1, \+1\}, but these are in \{0, 1\}"),
+        (lambda p, t: nn.binary_cross_entropy(p.sigmoid(), t), [0.0, 2.0, 1.0], "the label 2"),
+    ],
+    ids=["class out of range", "hinge with 0/1", "bce label 2"],
+)
 def test_bad_labels_on_gpu_are_named(loss, target, message, cupy):
     shape = (3, 3) if loss is nn.cross_entropy else (3,)
     prediction = Tensor(np.zeros(shape, np.float32), device="cuda")
@@ -215,10 +244,14 @@ def test_bad_labels_on_gpu_are_named(loss, target, message, cupy):
 # ---- optimizers ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("make", [
-    lambda params: nn.Adam(params, lr=0.01, weight_decay=0.01),
-    lambda params: nn.SGD(params, lr=0.1, momentum=0.9, nesterov=True),
-], ids=["Adam", "SGD momentum"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda params: nn.Adam(params, lr=0.01, weight_decay=0.01),
+        lambda params: nn.SGD(params, lr=0.1, momentum=0.9, nesterov=True),
+    ],
+    ids=["Adam", "SGD momentum"],
+)
 def test_optimizer_steps_on_gpu_match_the_cpu(make, rng):
     w0 = rng.normal(size=(4, 3)).astype(np.float32)
     X = rng.normal(size=(8, 4)).astype(np.float32)
@@ -288,7 +321,7 @@ def test_the_readmes_gpu_example_runs_as_written(tmp_path, monkeypatch, capsys):
     from pathlib import Path
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## On a GPU"):readme.index("## Examples")]
+    section = readme[readme.index("## On a GPU") : readme.index("## Examples")]
     (code,) = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "README.md", "exec"), {"__name__": "readme"})

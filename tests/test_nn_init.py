@@ -17,14 +17,17 @@ def test_constants():
     assert np.all(init.ones((4,)) == 1)
 
 
-@pytest.mark.parametrize("name, limit", [
-    ("random_uniform", 0.05),
-    ("glorot_uniform", np.sqrt(6 / (300 + 200))),
-    ("xavier_uniform", np.sqrt(6 / (300 + 200))),
-    ("he_uniform", np.sqrt(6 / 300)),
-    ("kaiming_uniform", np.sqrt(6 / 300)),
-    ("uniform_fan_in", 1 / np.sqrt(300)),
-])
+@pytest.mark.parametrize(
+    "name, limit",
+    [
+        ("random_uniform", 0.05),
+        ("glorot_uniform", np.sqrt(6 / (300 + 200))),
+        ("xavier_uniform", np.sqrt(6 / (300 + 200))),
+        ("he_uniform", np.sqrt(6 / 300)),
+        ("kaiming_uniform", np.sqrt(6 / 300)),
+        ("uniform_fan_in", 1 / np.sqrt(300)),
+    ],
+)
 def test_uniform_ranges(name, limit):
     w = init.get(name)(SHAPE, np.random.default_rng(0))
     assert w.shape == SHAPE and w.dtype == np.float32
@@ -32,13 +35,16 @@ def test_uniform_ranges(name, limit):
     assert abs(w.std() - limit / np.sqrt(3)) < 0.02 * limit  # the std of U(-a, a) is a/√3
 
 
-@pytest.mark.parametrize("name, std", [
-    ("random_normal", 0.05),
-    ("glorot_normal", np.sqrt(2 / (300 + 200))),
-    ("xavier_normal", np.sqrt(2 / (300 + 200))),
-    ("he_normal", np.sqrt(2 / 300)),
-    ("kaiming_normal", np.sqrt(2 / 300)),
-])
+@pytest.mark.parametrize(
+    "name, std",
+    [
+        ("random_normal", 0.05),
+        ("glorot_normal", np.sqrt(2 / (300 + 200))),
+        ("xavier_normal", np.sqrt(2 / (300 + 200))),
+        ("he_normal", np.sqrt(2 / 300)),
+        ("kaiming_normal", np.sqrt(2 / 300)),
+    ],
+)
 def test_normal_spreads(name, std):
     w = init.get(name)(SHAPE, np.random.default_rng(0))
     assert abs(w.mean()) < 0.02 * std
@@ -57,15 +63,24 @@ def test_manual_seed_and_explicit_generators_reproduce_draws():
     first = init.glorot_normal((5, 4))
     al.manual_seed(42)
     assert np.array_equal(first, init.glorot_normal((5, 4)))
-    assert np.array_equal(init.he_normal((5, 4), np.random.default_rng(1)),
-                          init.he_normal((5, 4), np.random.default_rng(1)))
+    assert np.array_equal(
+        init.he_normal((5, 4), np.random.default_rng(1)),
+        init.he_normal((5, 4), np.random.default_rng(1)),
+    )
 
 
 def test_unknown_initializer_lists_valid_names():
     with pytest.raises(ValueError) as info:
         init.get("lecun_normal")
-    for name in ("zeros", "random_uniform", "random_normal", "glorot_uniform", "glorot_normal",
-                 "he_uniform", "he_normal"):
+    for name in (
+        "zeros",
+        "random_uniform",
+        "random_normal",
+        "glorot_uniform",
+        "glorot_normal",
+        "he_uniform",
+        "he_normal",
+    ):
         assert name in str(info.value)
 
 

@@ -60,8 +60,9 @@ def test_functional_linear_is_one_node(rng):
     assert np.allclose(z.data, x.data @ w.data.T + b.data)
 
 
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu", "softmax",
-                                        "linear", None])
+@pytest.mark.parametrize(
+    "activation", ["sigmoid", "tanh", "relu", "leaky_relu", "softmax", "linear", None]
+)
 def test_dense_gradcheck_per_activation(rng, activation):
     layer = nn.Dense(4, activation=activation, input_shape=(3,), dtype=np.float64)
     x = rng.normal(size=(5, 3))
@@ -99,8 +100,11 @@ def test_dense_keeps_pre_and_post_activations_for_backprop_drawings(rng):
 
 def test_record_activations_gives_each_layers_pre_and_post_activations(rng):
     al.manual_seed(0)
-    model = nn.Sequential(nn.Dense(3, input_shape=(2,), activation="tanh"), nn.Flatten(),
-                          nn.Dense(1, activation="sigmoid"))
+    model = nn.Sequential(
+        nn.Dense(3, input_shape=(2,), activation="tanh"),
+        nn.Flatten(),
+        nn.Dense(1, activation="sigmoid"),
+    )
     x = rng.normal(size=(4, 2)).astype(np.float32)
     before = [set(vars(layer)) for layer in model.layers]
     with model.record_activations() as records:
@@ -141,8 +145,11 @@ def test_conv2d_reports_its_activations(rng):
 
 def test_dense_keep_activations_is_deprecated():
     layer = nn.Dense(2, input_shape=(3,))
-    with pytest.warns(DeprecationWarning, match="Dense.keep_activations is deprecated: use "
-                                                r"Module.record_activations\(\)") as caught:
+    with pytest.warns(
+        DeprecationWarning,
+        match="Dense.keep_activations is deprecated: use "
+        r"Module.record_activations\(\)",
+    ) as caught:
         layer.keep_activations = True
     assert caught[0].filename == __file__
     for name in ("keep_activations", "pre_activation", "output"):
@@ -164,7 +171,11 @@ def test_sequential_builds_layers_as_they_are_added_once_the_width_is_known():
     model.add(nn.Dense(3))
     assert model.built and model.layers[2].weight.shape == (3, 4)
     assert [n for n, _ in model.named_parameters()] == [
-        "layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias"]
+        "layers.0.weight",
+        "layers.0.bias",
+        "layers.2.weight",
+        "layers.2.bias",
+    ]
 
 
 def test_wrong_input_width_names_both_widths(rng):
@@ -189,8 +200,7 @@ def test_dense_initializers_by_name_callable_and_seed():
     assert np.all(constant == 0.5) and constant.dtype == np.float32
     gen = np.random.default_rng(7)
     explicit = nn.Dense(8, input_shape=(5,), generator=gen).weight.data
-    assert np.array_equal(explicit,
-                          nn.init.glorot_uniform((8, 5), np.random.default_rng(7)))
+    assert np.array_equal(explicit, nn.init.glorot_uniform((8, 5), np.random.default_rng(7)))
     bias = nn.Dense(3, input_shape=(2,), bias_initializer="ones").bias.data
     assert np.all(bias == 1)
 
@@ -207,10 +217,22 @@ def test_sequential_forms_and_names():
     b = nn.Sequential(nn.Dense(2, input_shape=(3,)), nn.Dense(1))
     assert len(a) == len(b) == 2 and isinstance(a[0], nn.Dense)
     assert [layer.name for layer in a] == ["dense", "dense_1"]
-    torch_style = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 2), nn.Tanh(),
-                                nn.Sequential(nn.Linear(2, 2)), nn.Sequential(nn.Linear(2, 2)))
+    torch_style = nn.Sequential(
+        nn.Linear(2, 3),
+        nn.Tanh(),
+        nn.Linear(3, 2),
+        nn.Tanh(),
+        nn.Sequential(nn.Linear(2, 2)),
+        nn.Sequential(nn.Linear(2, 2)),
+    )
     assert [layer.name for layer in torch_style] == [
-        "linear", "tanh", "linear_1", "tanh_1", "sequential", "sequential_1"]
+        "linear",
+        "tanh",
+        "linear_1",
+        "tanh_1",
+        "sequential",
+        "sequential_1",
+    ]
     with pytest.raises(ValueError, match="already has a layer named 'h'"):
         nn.Sequential(nn.Dense(2, name="h"), nn.Dense(2, name="h"))
     with pytest.raises(TypeError, match="needs a layer"):
@@ -261,16 +283,37 @@ def _off_kinks(rng, shape):
     return np.where(np.abs(x) < 0.1, 0.5, x)
 
 
-@pytest.mark.parametrize("fn", [nn.sigmoid, nn.tanh, nn.relu, nn.leaky_relu,
-                                lambda x: nn.leaky_relu(x, 0.2), nn.softmax,
-                                lambda x: nn.softmax(x, axis=0), nn.activations.identity])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        nn.sigmoid,
+        nn.tanh,
+        nn.relu,
+        nn.leaky_relu,
+        lambda x: nn.leaky_relu(x, 0.2),
+        nn.softmax,
+        lambda x: nn.softmax(x, axis=0),
+        nn.activations.identity,
+    ],
+)
 def test_activation_gradcheck(rng, fn):
-    assert gradcheck(lambda x: fn(al.Tensor(x) if not isinstance(x, al.Tensor) else x),
-                     [_off_kinks(rng, (3, 4))])
+    assert gradcheck(
+        lambda x: fn(al.Tensor(x) if not isinstance(x, al.Tensor) else x), [_off_kinks(rng, (3, 4))]
+    )
 
 
-@pytest.mark.parametrize("layer", [nn.Sigmoid(), nn.Tanh(), nn.ReLU(), nn.LeakyReLU(0.3),
-                                   nn.Softmax(), nn.Identity(), nn.Activation("tanh")])
+@pytest.mark.parametrize(
+    "layer",
+    [
+        nn.Sigmoid(),
+        nn.Tanh(),
+        nn.ReLU(),
+        nn.LeakyReLU(0.3),
+        nn.Softmax(),
+        nn.Identity(),
+        nn.Activation("tanh"),
+    ],
+)
 def test_activation_layers_gradcheck(rng, layer):
     assert gradcheck(lambda x: layer(x) * 1.0, [_off_kinks(rng, (3, 4))])
 
@@ -291,15 +334,23 @@ def test_activation_values(rng):
     assert nn.activations.get(None) is nn.activations.identity
 
 
-@pytest.mark.parametrize("make", [lambda: nn.Dense(3, activation=nn.linear),
-                                  lambda: nn.Conv2D(2, 3, activation=nn.linear),
-                                  lambda: nn.Activation(nn.linear)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nn.Dense(3, activation=nn.linear),
+        lambda: nn.Conv2D(2, 3, activation=nn.linear),
+        lambda: nn.Activation(nn.linear),
+    ],
+)
 def test_the_affine_op_given_as_an_activation_says_what_it_is(make):
     """nn.linear is x Wᵀ + β (PyTorch's F.linear); Keras's 'linear' activation is the identity.
     Given as an activation, the affine op used to fail at the first call with a TypeError about
     missing arguments."""
-    with pytest.raises(ValueError, match=r"nn.linear is the affine op .* activation=None or "
-                                         r"'linear'"):
+    with pytest.raises(
+        ValueError,
+        match=r"nn.linear is the affine op .* activation=None or "
+        r"'linear'",
+    ):
         make()
 
 
@@ -322,17 +373,20 @@ def test_activation_names():
     assert nn.Dense(2, activation=nn.LeakyReLU(0.2)).activation_name == "leaky_relu"
     assert nn.Activation("softmax").name == "softmax"
     assert sorted(nn.activations.ACTIVATIONS) == sorted(
-        ["sigmoid", "tanh", "relu", "leaky_relu", "softmax", "linear", "step", "sign"])
+        ["sigmoid", "tanh", "relu", "leaky_relu", "softmax", "linear", "step", "sign"]
+    )
 
 
 # ---- input dtypes -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float16, np.int64, np.int8, np.uint8, np.bool_])
 def test_layers_cast_numeric_inputs_to_their_parameters_dtype(rng, dtype):
     """A float64 or int64 batch into a float32 model used to make the whole step float64."""
     al.manual_seed(0)
-    model = nn.Sequential([nn.Dense(5, input_shape=(3,), activation="tanh"), nn.Dense(2),
-                           nn.Linear(2, 4)])
+    model = nn.Sequential(
+        [nn.Dense(5, input_shape=(3,), activation="tanh"), nn.Dense(2), nn.Linear(2, 4)]
+    )
     x = (rng.normal(size=(6, 3)) * 3).astype(dtype)
     out = model(x)
     assert out.dtype == np.float32
@@ -356,11 +410,9 @@ def test_an_input_that_needs_a_gradient_is_cast_differentiably(rng):
     assert out.dtype == np.float32
     out.sum().backward()
     assert x.grad.dtype == np.float64
-    np.testing.assert_allclose(x.grad, np.tile(layer.weight.data.sum(axis=0), (4, 1)),
-                               rtol=1e-6)
+    np.testing.assert_allclose(x.grad, np.tile(layer.weight.data.sum(axis=0), (4, 1)), rtol=1e-6)
     wide = nn.Linear(3, 2, dtype=np.float64)
     x32 = al.Tensor(rng.normal(size=(4, 3)).astype(np.float32), requires_grad=True)
     wide(x32).sum().backward()
     assert x32.grad.dtype == np.float32
-    np.testing.assert_allclose(x32.grad, np.tile(wide.weight.data.sum(axis=0), (4, 1)),
-                               rtol=1e-6)
+    np.testing.assert_allclose(x32.grad, np.tile(wide.weight.data.sum(axis=0), (4, 1)), rtol=1e-6)

@@ -52,8 +52,9 @@ def test_cross_entropy_closed_form_labels_and_rows(rng, reduction):
     z, labels = rng.normal(size=(5, 4)), rng.integers(0, 4, size=5)
     per = -np.log(_softmax(z)[np.arange(5), labels])
     assert np.allclose(nn.cross_entropy(z, labels, reduction).data, REDUCE[reduction](per))
-    assert np.allclose(nn.cross_entropy(z, _onehot(labels, 4), reduction).data,
-                       REDUCE[reduction](per))
+    assert np.allclose(
+        nn.cross_entropy(z, _onehot(labels, 4), reduction).data, REDUCE[reduction](per)
+    )
     soft = _softmax(rng.normal(size=(5, 4)))
     expected = -(soft * np.log(_softmax(z))).sum(axis=1)
     assert np.allclose(nn.cross_entropy(z, soft, reduction).data, REDUCE[reduction](expected))
@@ -75,7 +76,7 @@ def test_svm_objective_is_the_lectures_formula_1(rng):
     lam = 1 / 4.0  # C = 4
     objective = nn.svm_objective(X @ beta, y, beta, lam)
     b = beta.data
-    expected = np.sum(np.maximum(0, 1 - y * (X @ b))) + lam * np.sum(b ** 2)
+    expected = np.sum(np.maximum(0, 1 - y * (X @ b))) + lam * np.sum(b**2)
     assert np.isclose(objective.item(), expected)
     objective.backward()
     active = (1 - y * (X @ b)) > 0
@@ -101,10 +102,14 @@ def test_losses_gradcheck(rng, reduction):
         (lambda f: nn.hinge_loss(f, signs, reduction), [hinge_scores]),
         (lambda p: nn.binary_cross_entropy(p, bits, reduction), [probs]),
         (lambda f: nn.binary_cross_entropy_with_logits(f, bits, reduction), [z]),
-        (lambda f, y: nn.binary_cross_entropy_with_logits(f, y, reduction),
-         [z, rng.uniform(0.2, 0.8, size=(6, 3))]),
-        (lambda p, y: nn.binary_cross_entropy(p, y, reduction),
-         [probs, rng.uniform(0.2, 0.8, size=(6, 3))]),
+        (
+            lambda f, y: nn.binary_cross_entropy_with_logits(f, y, reduction),
+            [z, rng.uniform(0.2, 0.8, size=(6, 3))],
+        ),
+        (
+            lambda p, y: nn.binary_cross_entropy(p, y, reduction),
+            [probs, rng.uniform(0.2, 0.8, size=(6, 3))],
+        ),
         (lambda f: nn.cross_entropy(f, labels, reduction), [z]),
         (lambda f, y: nn.cross_entropy(f, y, reduction), [z, probs]),
         (lambda p: nn.categorical_cross_entropy(p, labels, reduction), [probs]),
@@ -135,8 +140,9 @@ def test_svm_objective_gradcheck(rng):
 
 
 def test_binary_cross_entropy_with_logits_is_stable_at_plus_minus_1000():
-    z = al.Tensor(np.array([1000.0, -1000.0, 1000.0, -1000.0], dtype=np.float32),
-                  requires_grad=True)
+    z = al.Tensor(
+        np.array([1000.0, -1000.0, 1000.0, -1000.0], dtype=np.float32), requires_grad=True
+    )
     y = np.array([1.0, 0.0, 0.0, 1.0])
     loss = nn.binary_cross_entropy_with_logits(z, y, reduction="none")
     assert np.allclose(loss.data, [0, 0, 1000, 1000])
@@ -166,8 +172,9 @@ def test_targets_may_be_tensors_lists_and_column_vectors(rng):
     assert np.isclose(nn.mse_loss(f, y).item(), expected)
     assert np.isclose(nn.mse_loss(f, al.Tensor(y)).item(), expected)
     assert np.isclose(nn.mse_loss(f, list(y)).item(), expected)
-    assert np.isclose(nn.cross_entropy(np.zeros((2, 3)), al.Tensor(np.array([0, 2]))).item(),
-                      np.log(3))
+    assert np.isclose(
+        nn.cross_entropy(np.zeros((2, 3)), al.Tensor(np.array([0, 2]))).item(), np.log(3)
+    )
 
 
 def test_hinge_rejects_zero_one_labels_and_says_to_map_them():
@@ -207,8 +214,9 @@ def test_losses_by_name():
     assert get("binary_crossentropy", from_logits=True).from_logits
     assert get("sparse_categorical_crossentropy").fused_activation == "softmax"
     assert get("categorical_crossentropy", from_logits=True).fused_activation is None
-    with pytest.raises(ValueError, match="unknown loss 'kld'; valid names: hinge, "
-                                         "binary_crossentropy"):
+    with pytest.raises(
+        ValueError, match="unknown loss 'kld'; valid names: hinge, binary_crossentropy"
+    ):
         get("kld")
 
 
@@ -223,8 +231,10 @@ def test_against_pytorch(rng):
     ours = al.Tensor(z, requires_grad=True)
     pairs = [
         (F.cross_entropy(t, torch.tensor(labels)), nn.cross_entropy(ours, labels)),
-        (F.binary_cross_entropy_with_logits(t, torch.tensor(bits)),
-         nn.binary_cross_entropy_with_logits(ours, bits)),
+        (
+            F.binary_cross_entropy_with_logits(t, torch.tensor(bits)),
+            nn.binary_cross_entropy_with_logits(ours, bits),
+        ),
         (F.mse_loss(t, torch.tensor(bits)), nn.mse_loss(ours, bits)),
     ]
     for theirs, mine in pairs:
@@ -233,5 +243,7 @@ def test_against_pytorch(rng):
         mine.backward()
         assert np.isclose(theirs.item(), mine.item())
         assert np.allclose(t.grad.numpy(), ours.grad)
-    assert np.isclose(F.binary_cross_entropy(torch.tensor(probs), torch.tensor(bits)).item(),
-                      nn.binary_cross_entropy(probs, bits).item())
+    assert np.isclose(
+        F.binary_cross_entropy(torch.tensor(probs), torch.tensor(bits)).item(),
+        nn.binary_cross_entropy(probs, bits).item(),
+    )

@@ -37,8 +37,12 @@ def test_named_parameters_are_recursive_ordered_and_unique():
     assert names == ["scale", "first.weight", "first.bias", "blocks.0.weight", "blocks.0.bias"]
     assert len(model.parameters()) == 5
     assert len({id(p) for p in model.parameters()}) == 5
-    assert [name for name, _ in model.named_children()] == ["first", "blocks.0", "blocks.1",
-                                                            "alias"]
+    assert [name for name, _ in model.named_children()] == [
+        "first",
+        "blocks.0",
+        "blocks.1",
+        "alias",
+    ]
 
 
 def test_subclass_without_super_init_works():

@@ -33,21 +33,33 @@ def _run(optimizer_factory, theta0, grads):
     return path
 
 
-@pytest.mark.parametrize("momentum, nesterov, weight_decay, dampening", [
-    (0.0, False, 0.0, 0.0),
-    (0.9, False, 0.0, 0.0),
-    (0.9, True, 0.0, 0.0),
-    (0.8, False, 0.1, 0.0),
-    (0.8, True, 0.05, 0.0),
-    (0.7, False, 0.0, 0.3),
-    (0.0, False, 0.2, 0.0),
-])
+@pytest.mark.parametrize(
+    "momentum, nesterov, weight_decay, dampening",
+    [
+        (0.0, False, 0.0, 0.0),
+        (0.9, False, 0.0, 0.0),
+        (0.9, True, 0.0, 0.0),
+        (0.8, False, 0.1, 0.0),
+        (0.8, True, 0.05, 0.0),
+        (0.7, False, 0.0, 0.3),
+        (0.0, False, 0.2, 0.0),
+    ],
+)
 def test_sgd_by_hand(rng, momentum, nesterov, weight_decay, dampening):
     lr = 0.1
     theta0, grads = rng.normal(size=(3, 2)), _gradients(rng)
-    path = _run(lambda ps: nn.SGD(ps, lr=lr, momentum=momentum, nesterov=nesterov,
-                                  weight_decay=weight_decay, dampening=dampening),
-                theta0, grads)
+    path = _run(
+        lambda ps: nn.SGD(
+            ps,
+            lr=lr,
+            momentum=momentum,
+            nesterov=nesterov,
+            weight_decay=weight_decay,
+            dampening=dampening,
+        ),
+        theta0,
+        grads,
+    )
     theta, buffer = theta0.copy(), None
     for step, g in enumerate(grads):
         d = g + weight_decay * theta
@@ -63,14 +75,17 @@ def test_adam_by_hand_with_bias_correction(rng, betas, weight_decay):
     lr, eps = 0.01, 1e-8
     beta1, beta2 = betas
     theta0, grads = rng.normal(size=(3, 2)), _gradients(rng)
-    path = _run(lambda ps: nn.Adam(ps, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay),
-                theta0, grads)
+    path = _run(
+        lambda ps: nn.Adam(ps, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay),
+        theta0,
+        grads,
+    )
     theta, m, v = theta0.copy(), np.zeros_like(theta0), np.zeros_like(theta0)
     for t, g in enumerate(grads, start=1):
         g = g + weight_decay * theta
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g * g
-        m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
+        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
         theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
         assert np.allclose(path[t - 1], theta, rtol=1e-10, atol=1e-12), f"step {t}"
 
@@ -164,11 +179,13 @@ def test_against_torch_optim(rng, name):
     torch = pytest.importorskip("torch")
     settings = {
         "sgd_momentum": (nn.SGD, torch.optim.SGD, dict(lr=0.1, momentum=0.9)),
-        "sgd_nesterov_wd": (nn.SGD, torch.optim.SGD,
-                            dict(lr=0.05, momentum=0.8, nesterov=True, weight_decay=0.01)),
+        "sgd_nesterov_wd": (
+            nn.SGD,
+            torch.optim.SGD,
+            dict(lr=0.05, momentum=0.8, nesterov=True, weight_decay=0.01),
+        ),
         "adam": (nn.Adam, torch.optim.Adam, dict(lr=0.01)),
-        "adam_wd": (nn.Adam, torch.optim.Adam, dict(lr=0.01, betas=(0.8, 0.95),
-                                                    weight_decay=0.1)),
+        "adam_wd": (nn.Adam, torch.optim.Adam, dict(lr=0.01, betas=(0.8, 0.95), weight_decay=0.1)),
     }
     ours_cls, theirs_cls, kwargs = settings[name]
     theta0, grads = rng.normal(size=(3, 2)), _gradients(rng)
@@ -186,37 +203,45 @@ def test_against_torch_optim(rng, name):
 NAN, INF = float("nan"), float("inf")
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda ps: nn.SGD(ps, lr=NAN), "SGD: lr must be a finite number, got nan"),
-    (lambda ps: nn.SGD(ps, lr=INF), "SGD: lr must be a finite number, got inf"),
-    (lambda ps: nn.SGD(ps, lr=0.1, momentum=-0.5), r"SGD: momentum must be in \[0, 1\]"),
-    (lambda ps: nn.SGD(ps, lr=0.1, momentum=1.5), r"SGD: momentum must be in \[0, 1\]"),
-    (lambda ps: nn.SGD(ps, lr=0.1, momentum=NAN), "SGD: momentum must be a finite number"),
-    (lambda ps: nn.SGD(ps, lr=0.1, dampening=2.0), r"SGD: dampening must be in \[0, 1\]"),
-    (lambda ps: nn.SGD(ps, lr=0.1, weight_decay=-1e-4), "SGD: weight_decay must be >= 0"),
-    (lambda ps: nn.SGD(ps, lr=0.1, weight_decay=INF), "SGD: weight_decay must be a finite"),
-    (lambda ps: nn.Adam(ps, lr=-1e-3), "Adam: lr must be >= 0"),
-    (lambda ps: nn.Adam(ps, eps=0.0), "Adam: eps must be > 0"),
-    (lambda ps: nn.Adam(ps, eps=NAN), "Adam: eps must be a finite number"),
-    (lambda ps: nn.Adam(ps, betas=(0.9, 1.0)), r"Adam: betas must be in \[0, 1\), got 1.0"),
-    (lambda ps: nn.Adam(ps, betas=(NAN, 0.999)), "Adam: betas must be a finite number"),
-    (lambda ps: nn.Adam(ps, betas=(-0.1, 0.999)), r"Adam: betas must be in \[0, 1\)"),
-    (lambda ps: nn.Adam(ps, weight_decay=NAN), "Adam: weight_decay must be a finite"),
-    (lambda ps: nn.Adam(ps, learning_rate=INF), "Adam: lr must be a finite number"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda ps: nn.SGD(ps, lr=NAN), "SGD: lr must be a finite number, got nan"),
+        (lambda ps: nn.SGD(ps, lr=INF), "SGD: lr must be a finite number, got inf"),
+        (lambda ps: nn.SGD(ps, lr=0.1, momentum=-0.5), r"SGD: momentum must be in \[0, 1\]"),
+        (lambda ps: nn.SGD(ps, lr=0.1, momentum=1.5), r"SGD: momentum must be in \[0, 1\]"),
+        (lambda ps: nn.SGD(ps, lr=0.1, momentum=NAN), "SGD: momentum must be a finite number"),
+        (lambda ps: nn.SGD(ps, lr=0.1, dampening=2.0), r"SGD: dampening must be in \[0, 1\]"),
+        (lambda ps: nn.SGD(ps, lr=0.1, weight_decay=-1e-4), "SGD: weight_decay must be >= 0"),
+        (lambda ps: nn.SGD(ps, lr=0.1, weight_decay=INF), "SGD: weight_decay must be a finite"),
+        (lambda ps: nn.Adam(ps, lr=-1e-3), "Adam: lr must be >= 0"),
+        (lambda ps: nn.Adam(ps, eps=0.0), "Adam: eps must be > 0"),
+        (lambda ps: nn.Adam(ps, eps=NAN), "Adam: eps must be a finite number"),
+        (lambda ps: nn.Adam(ps, betas=(0.9, 1.0)), r"Adam: betas must be in \[0, 1\), got 1.0"),
+        (lambda ps: nn.Adam(ps, betas=(NAN, 0.999)), "Adam: betas must be a finite number"),
+        (lambda ps: nn.Adam(ps, betas=(-0.1, 0.999)), r"Adam: betas must be in \[0, 1\)"),
+        (lambda ps: nn.Adam(ps, weight_decay=NAN), "Adam: weight_decay must be a finite"),
+        (lambda ps: nn.Adam(ps, learning_rate=INF), "Adam: lr must be a finite number"),
+    ],
+)
 def test_settings_that_can_only_do_harm_are_refused(make, message):
     with pytest.raises(ValueError, match=message):
         make([nn.Parameter(np.zeros(2))])
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda ps: nn.SGD(ps, lr="0.1"), r"SGD: lr must be a real number, got '0.1' \(str\)"),
-    (lambda ps: nn.SGD(ps, lr=True), r"SGD: lr must be a real number, got True \(bool\)"),
-    (lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, nesterov="yes"),
-     "SGD: nesterov must be True or False"),
-    (lambda ps: nn.Adam(ps, betas=0.9), r"Adam: betas must be a pair \(beta1, beta2\)"),
-    (lambda ps: nn.Adam(ps, betas=(0.9, 0.99, 0.999)), "Adam: betas must be a pair"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda ps: nn.SGD(ps, lr="0.1"), r"SGD: lr must be a real number, got '0.1' \(str\)"),
+        (lambda ps: nn.SGD(ps, lr=True), r"SGD: lr must be a real number, got True \(bool\)"),
+        (
+            lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, nesterov="yes"),
+            "SGD: nesterov must be True or False",
+        ),
+        (lambda ps: nn.Adam(ps, betas=0.9), r"Adam: betas must be a pair \(beta1, beta2\)"),
+        (lambda ps: nn.Adam(ps, betas=(0.9, 0.99, 0.999)), "Adam: betas must be a pair"),
+    ],
+)
 def test_settings_of_the_wrong_type_are_refused(make, message):
     with pytest.raises(TypeError, match=message):
         make([nn.Parameter(np.zeros(2))])

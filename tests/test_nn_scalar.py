@@ -19,8 +19,7 @@ def test_neuron_computes_its_weighted_sum_and_activation():
     x = [0.5, -1.0, 2.0]
     pre = sum(w.data * xi for w, xi in zip(neuron.w, x, strict=True)) + neuron.b.data
     assert neuron(x).data == pytest.approx(max(pre, 0.0))
-    assert Neuron(3, nonlin=False, generator=np.random.default_rng(0))(x).data == \
-        pytest.approx(pre)
+    assert Neuron(3, nonlin=False, generator=np.random.default_rng(0))(x).data == pytest.approx(pre)
     tanh = Neuron(3, activation="tanh", generator=np.random.default_rng(0))
     assert tanh(x).data == pytest.approx(np.tanh(pre))
     assert len(neuron.parameters()) == 4
@@ -88,8 +87,9 @@ def micrograd_demo_moons():
     """
     state = np.random.RandomState(1337)
     t = np.linspace(0, np.pi, 50)
-    X = np.vstack([np.append(np.cos(t), 1 - np.cos(t)),
-                   np.append(np.sin(t), 1 - np.sin(t) - 0.5)]).T
+    X = np.vstack(
+        [np.append(np.cos(t), 1 - np.cos(t)), np.append(np.sin(t), 1 - np.sin(t) - 0.5)]
+    ).T
     y = np.hstack([np.zeros(50, dtype=np.intp), np.ones(50, dtype=np.intp)])
     order = np.arange(100)
     state.shuffle(order)

@@ -17,9 +17,13 @@ from nn import Dense, Sequential
 
 def _model(seed, input_shape=(3,)):
     al.manual_seed(seed)
-    return Sequential([Dense(4, input_shape=input_shape, activation="relu", name="hidden"),
-                       nn.Dropout(0.1),
-                       Dense(2, activation="softmax", name="output")])
+    return Sequential(
+        [
+            Dense(4, input_shape=input_shape, activation="relu", name="hidden"),
+            nn.Dropout(0.1),
+            Dense(2, activation="softmax", name="output"),
+        ]
+    )
 
 
 def _same_weights(a, b):
@@ -42,23 +46,36 @@ def test_the_file_is_a_plain_npz_named_by_place_in_the_tree(tmp_path):
     path = tmp_path / "w.npz"
     nn.save_weights(_model(0), path)
     with np.load(path, allow_pickle=False) as archive:
-        assert sorted(archive.files) == ["layers.0.bias", "layers.0.weight", "layers.2.bias",
-                                         "layers.2.weight"]
+        assert sorted(archive.files) == [
+            "layers.0.bias",
+            "layers.0.weight",
+            "layers.2.bias",
+            "layers.2.weight",
+        ]
         assert archive["layers.0.weight"].shape == (4, 3)
     for _ in range(3):  # names do not depend on how many models exist
         _model(2)
     path2 = tmp_path / "w2.npz"
     _model(0).save_weights(path2)
     with np.load(path2) as archive:
-        assert sorted(archive.files) == ["layers.0.bias", "layers.0.weight", "layers.2.bias",
-                                         "layers.2.weight"]
+        assert sorted(archive.files) == [
+            "layers.0.bias",
+            "layers.0.weight",
+            "layers.2.bias",
+            "layers.2.weight",
+        ]
 
 
 def test_a_lazy_model_is_built_from_the_file(tmp_path):
     source = _model(0)
     source.save_weights(tmp_path / "w.npz")
-    lazy = Sequential([Dense(4, activation="relu", name="hidden"), nn.Dropout(0.1),
-                       Dense(2, activation="softmax", name="output")])
+    lazy = Sequential(
+        [
+            Dense(4, activation="relu", name="hidden"),
+            nn.Dropout(0.1),
+            Dense(2, activation="softmax", name="output"),
+        ]
+    )
     assert not lazy.built
     lazy.load_weights(tmp_path / "w.npz")
     assert lazy.built and _same_weights(source, lazy)
@@ -91,7 +108,7 @@ def test_saving_uses_os_replace(tmp_path, monkeypatch):
     real = os.replace
     monkeypatch.setattr(os, "replace", lambda a, b: (calls.append((a, b)), real(a, b)))
     _model(0).save_weights(tmp_path / "w.npz")
-    (source, destination), = calls
+    ((source, destination),) = calls
     assert os.path.dirname(source) == str(tmp_path) and destination == str(tmp_path / "w.npz")
 
 
@@ -99,12 +116,17 @@ def _write(path, arrays):
     np.savez(path, **arrays)
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda s: s.pop("layers.2.bias"), "missing: layers.2.bias"),
-    (lambda s: s.update({"layers.5.weight": np.zeros(2)}), "unexpected: layers.5.weight"),
-    (lambda s: s.update({"layers.0.weight": np.zeros((4, 7))}),
-     r"layers.0.weight has shape \(4, 7\), the model needs \(4, 3\)"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda s: s.pop("layers.2.bias"), "missing: layers.2.bias"),
+        (lambda s: s.update({"layers.5.weight": np.zeros(2)}), "unexpected: layers.5.weight"),
+        (
+            lambda s: s.update({"layers.0.weight": np.zeros((4, 7))}),
+            r"layers.0.weight has shape \(4, 7\), the model needs \(4, 3\)",
+        ),
+    ],
+)
 def test_bad_files_name_the_arrays_and_leave_the_model_unchanged(tmp_path, change, message):
     state = _model(0).state_dict()
     change(state)
@@ -136,8 +158,7 @@ def test_loading_never_unpickles(tmp_path):
     objects = tmp_path / "objects.npz"
     with zipfile.ZipFile(objects, "w") as archive:
         with archive.open("layers.0.weight.npy", "w") as member:
-            np.lib.format.write_array(member, np.array([object()], dtype=object),
-                                      allow_pickle=True)
+            np.lib.format.write_array(member, np.array([object()], dtype=object), allow_pickle=True)
     with pytest.raises(ValueError, match="cannot be read without pickle"):
         _model(0).load_weights(objects)
     np.save(tmp_path / "single.npy", np.zeros(3))
@@ -146,6 +167,7 @@ def test_loading_never_unpickles(tmp_path):
 
 
 # ---- saving: one temporary name, the umask, symbolic links ----------------------------------
+
 
 def test_a_killed_save_leaves_at_most_one_temporary_file_which_the_next_save_removes(tmp_path):
     """Kill a process while it saves, again and again: each kill may leave the temporary file,
@@ -227,6 +249,7 @@ def test_saving_through_a_symbolic_link_writes_its_target(tmp_path):
 
 # ---- loading: corrupt files -----------------------------------------------------------------
 
+
 def _open_files():
     return len(os.listdir("/proc/self/fd"))
 
@@ -278,7 +301,7 @@ def test_no_flipped_byte_loads_wrong_weights(saved, tmp_path):
     flipped = tmp_path / "flipped.npz"
     refusals = 0
     for i in range(len(data)):
-        flipped.write_bytes(data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1:])
+        flipped.write_bytes(data[:i] + bytes([data[i] ^ 0xFF]) + data[i + 1 :])
         refusals += _refused_or_identical(flipped, original)
     assert refusals > len(data) // 2
 
@@ -310,12 +333,18 @@ def test_duplicate_array_names_are_refused(tmp_path):
         _model(1).load_weights(path)
 
 
-@pytest.mark.parametrize("value, message", [
-    (np.nan, r"layers.0.weight holds 1 nan or infinite value\(s\)"),
-    (-np.inf, r"layers.0.weight holds 1 nan or infinite value\(s\)"),
-    (1e39, r"layers.0.weight holds values up to 1e\+39 in magnitude, beyond the range of "
-           r"float32 \(±3.403e\+38\)"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (np.nan, r"layers.0.weight holds 1 nan or infinite value\(s\)"),
+        (-np.inf, r"layers.0.weight holds 1 nan or infinite value\(s\)"),
+        (
+            1e39,
+            r"layers.0.weight holds values up to 1e\+39 in magnitude, beyond the range of "
+            r"float32 \(±3.403e\+38\)",
+        ),
+    ],
+)
 def test_non_finite_or_overflowing_weights_are_refused(tmp_path, value, message):
     state = {k: v.astype(np.float64) for k, v in _model(0).state_dict().items()}
     state["layers.0.weight"][1, 2] = value

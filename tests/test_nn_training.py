@@ -21,8 +21,9 @@ XOR_Y = np.array([0, 1, 1, 0])
 
 def _blobs(rng, n=300, classes=3, spread=0.5):
     """``classes`` well separated Gaussian blobs in 2-D."""
-    centers = np.array([[np.cos(a), np.sin(a)] for a in 2 * np.pi * np.arange(classes) /
-                        classes]) * 3
+    centers = (
+        np.array([[np.cos(a), np.sin(a)] for a in 2 * np.pi * np.arange(classes) / classes]) * 3
+    )
     y = rng.integers(0, classes, size=n)
     return centers[y] + spread * rng.normal(size=(n, 2)), y
 
@@ -44,9 +45,9 @@ def test_the_lectures_keras_snippet_runs_as_written(rng, capsys):
     al.manual_seed(0)
 
     model = Sequential()
-    model.add(Dense(units=nh, input_shape=(nin,), activation='sigmoid', name='hidden'))
-    model.add(Dense(units=nout, activation='softmax', name='output'))
-    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+    model.add(Dense(units=nh, input_shape=(nin,), activation="sigmoid", name="hidden"))
+    model.add(Dense(units=nout, activation="softmax", name="output"))
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     hist = model.fit(Xtr, ytr, epochs=30, batch_size=100, validation_data=(Xts, yts))
 
     assert list(hist.history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
@@ -57,8 +58,11 @@ def test_the_lectures_keras_snippet_runs_as_written(rng, capsys):
     out = capsys.readouterr().out
     assert "Epoch 1/30" in out and "Epoch 30/30" in out
     last = out.strip().splitlines()[-1]
-    assert re.match(r"20/20 \[=+\] - \d+s \d+(ms|us)/step - loss: [\d.]+ - accuracy: [\d.]+ - "
-                    r"val_loss: [\d.]+ - val_accuracy: [\d.]+$", last), last
+    assert re.match(
+        r"20/20 \[=+\] - \d+s \d+(ms|us)/step - loss: [\d.]+ - accuracy: [\d.]+ - "
+        r"val_loss: [\d.]+ - val_accuracy: [\d.]+$",
+        last,
+    ), last
     assert "\r" not in out  # not a terminal: one finished line per epoch
 
 
@@ -92,8 +96,9 @@ def test_fit_with_the_hinge_loss_uses_sign_accuracy(rng):
 @pytest.mark.parametrize("seed", range(4))
 def test_fit_solves_xor_with_a_small_sigmoid_mlp(seed):
     al.manual_seed(seed)
-    model = Sequential([Dense(4, input_shape=(2,), activation="sigmoid"),
-                        Dense(1, activation="sigmoid")])
+    model = Sequential(
+        [Dense(4, input_shape=(2,), activation="sigmoid"), Dense(1, activation="sigmoid")]
+    )
     model.compile(optimizer=nn.Adam(lr=0.1), loss="binary_crossentropy", metrics=["accuracy"])
     hist = model.fit(XOR_X, XOR_Y, epochs=300, batch_size=4, verbose=0)
     assert hist.history["accuracy"][-1] == 1.0
@@ -102,8 +107,9 @@ def test_fit_solves_xor_with_a_small_sigmoid_mlp(seed):
 
 def test_fit_solves_xor_with_a_2_2_1_sigmoid_mlp_from_a_fixed_seed():
     al.manual_seed(1)  # a 2-2-1 net can stall in a local minimum; this seed does not
-    model = Sequential([Dense(2, input_shape=(2,), activation="sigmoid"),
-                        Dense(1, activation="sigmoid")])
+    model = Sequential(
+        [Dense(2, input_shape=(2,), activation="sigmoid"), Dense(1, activation="sigmoid")]
+    )
     model.compile(optimizer=nn.Adam(lr=0.1), loss="binary_crossentropy", metrics=["accuracy"])
     hist = model.fit(XOR_X, XOR_Y, epochs=300, batch_size=4, verbose=0)
     assert hist.history["accuracy"][-1] == 1.0 and hist.history["loss"][-1] < 0.05
@@ -114,10 +120,16 @@ def test_two_runs_with_one_seed_give_identical_weights_and_losses(rng):
 
     def run():
         al.manual_seed(123)
-        model = Sequential([Dense(6, input_shape=(2,), activation="relu"), nn.Dropout(0.3),
-                            Dense(3, activation="softmax")])
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
-                      metrics=["accuracy"])
+        model = Sequential(
+            [
+                Dense(6, input_shape=(2,), activation="relu"),
+                nn.Dropout(0.3),
+                Dense(3, activation="softmax"),
+            ]
+        )
+        model.compile(
+            optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+        )
         hist = model.fit(X, y, epochs=3, batch_size=16, verbose=0)
         return model.state_dict(), hist.history
 
@@ -170,8 +182,9 @@ def test_training_accuracy_reuses_the_training_forward_pass(rng):
 def test_epoch_loss_is_the_sample_weighted_mean_over_batches(rng):
     X, y = _blobs(rng, 10)
     model = Sequential([Dense(3, input_shape=(2,), activation="softmax")])
-    model.compile(optimizer=nn.SGD(lr=0.0), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=nn.SGD(lr=0.0), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     hist = model.fit(X, y, epochs=1, batch_size=4, verbose=0)  # batches of 4, 4 and 2
     loss, accuracy = model.evaluate(X, y, batch_size=3, verbose=0)
     assert np.isclose(hist.history["loss"][0], loss, rtol=1e-6)
@@ -187,8 +200,9 @@ def test_softmax_output_is_fused_with_its_cross_entropy_exactly(rng):
 
     def model():
         al.manual_seed(5)
-        return Sequential([Dense(4, input_shape=(2,), activation="tanh"),
-                           Dense(3, activation="softmax")])
+        return Sequential(
+            [Dense(4, input_shape=(2,), activation="tanh"), Dense(3, activation="softmax")]
+        )
 
     fused = model()
     fused.compile(optimizer=nn.SGD(lr=0.5), loss="sparse_categorical_crossentropy")
@@ -221,8 +235,11 @@ def test_accuracy_with_one_hot_labels_and_user_metrics(rng):
 
     al.manual_seed(0)
     model = Sequential([Dense(3, input_shape=(2,), activation="softmax")])
-    model.compile(optimizer=nn.Adam(lr=0.1), loss="categorical_crossentropy",
-                  metrics=["accuracy", mean_max_probability])
+    model.compile(
+        optimizer=nn.Adam(lr=0.1),
+        loss="categorical_crossentropy",
+        metrics=["accuracy", mean_max_probability],
+    )
     hist = model.fit(X, onehot, epochs=5, batch_size=30, verbose=0)
     assert list(hist.history) == ["loss", "accuracy", "mean_max_probability"]
     loss, accuracy, confidence = model.evaluate(X, onehot, verbose=0)
@@ -252,8 +269,9 @@ def test_a_lazy_model_is_built_by_fit_and_gets_a_named_optimizer(rng):
 
 def test_dropout_is_off_during_validation_and_the_mode_is_restored(rng):
     X, y = _blobs(rng, 40)
-    model = Sequential([Dense(8, input_shape=(2,)), nn.Dropout(0.5),
-                        Dense(3, activation="softmax")])
+    model = Sequential(
+        [Dense(8, input_shape=(2,)), nn.Dropout(0.5), Dense(3, activation="softmax")]
+    )
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
     model.eval()
     hist = model.fit(X, y, epochs=1, verbose=0, validation_data=(X, y))
@@ -326,8 +344,12 @@ def test_x_and_y_of_different_lengths_give_both_lengths():
     with pytest.raises(ValueError, match="x has 10, y has 9"):
         model.fit(np.zeros((10, 2)), np.zeros(9, dtype=int), verbose=0)
     with pytest.raises(ValueError, match="validation_data: x and y .* x has 4, y has 5"):
-        model.fit(np.zeros((10, 2)), np.zeros(10, dtype=int), verbose=0,
-                  validation_data=(np.zeros((4, 2)), np.zeros(5, dtype=int)))
+        model.fit(
+            np.zeros((10, 2)),
+            np.zeros(10, dtype=int),
+            verbose=0,
+            validation_data=(np.zeros((4, 2)), np.zeros(5, dtype=int)),
+        )
     with pytest.raises(ValueError, match="x has 3, y has 2"):
         model.evaluate(np.zeros((3, 2)), [0, 1], verbose=0)
 
@@ -403,14 +425,18 @@ def test_fits_warnings_point_at_the_line_that_called_it(rng):
 
 # ---- arguments checked before the first batch -----------------------------------------------
 
-@pytest.mark.parametrize("batch_size, error, message", [
-    (0, ValueError, "batch_size must be >= 1, got 0"),
-    (-5, ValueError, "batch_size must be >= 1, got -5"),
-    (2.7, TypeError, r"batch_size must be an integer, got 2.7 \(float\)"),
-    (32.0, TypeError, r"batch_size must be an integer, got 32.0 \(float\)"),
-    ("32", TypeError, r"batch_size must be an integer, got '32' \(str\)"),
-    (True, TypeError, r"batch_size must be an integer, got True \(bool\)"),
-])
+
+@pytest.mark.parametrize(
+    "batch_size, error, message",
+    [
+        (0, ValueError, "batch_size must be >= 1, got 0"),
+        (-5, ValueError, "batch_size must be >= 1, got -5"),
+        (2.7, TypeError, r"batch_size must be an integer, got 2.7 \(float\)"),
+        (32.0, TypeError, r"batch_size must be an integer, got 32.0 \(float\)"),
+        ("32", TypeError, r"batch_size must be an integer, got '32' \(str\)"),
+        (True, TypeError, r"batch_size must be an integer, got True \(bool\)"),
+    ],
+)
 def test_a_bad_batch_size_is_refused_by_fit_evaluate_and_predict(batch_size, error, message):
     model = _compiled()
     before = model.state_dict()
@@ -428,17 +454,21 @@ def test_batch_size_none_means_32_and_numpy_integers_are_integers():
     model = _compiled()
     X, y = np.zeros((40, 2)), np.zeros(40, dtype=int)
     assert model.fit(X, y, batch_size=None, verbose=0).params["batch_size"] == 32
-    assert model.fit(X, y, batch_size=np.int64(8), epochs=np.int32(1), verbose=0) \
-        .params["steps"] == 5
+    assert (
+        model.fit(X, y, batch_size=np.int64(8), epochs=np.int32(1), verbose=0).params["steps"] == 5
+    )
     assert model.predict(X, batch_size=None).shape == (40, 3)
 
 
-@pytest.mark.parametrize("epochs, error, message", [
-    (-1, ValueError, "fit: epochs must be >= 0, got -1"),
-    (2.5, TypeError, r"fit: epochs must be an integer, got 2.5 \(float\)"),
-    ("3", TypeError, r"fit: epochs must be an integer, got '3' \(str\)"),
-    (True, TypeError, r"fit: epochs must be an integer, got True \(bool\)"),
-])
+@pytest.mark.parametrize(
+    "epochs, error, message",
+    [
+        (-1, ValueError, "fit: epochs must be >= 0, got -1"),
+        (2.5, TypeError, r"fit: epochs must be an integer, got 2.5 \(float\)"),
+        ("3", TypeError, r"fit: epochs must be an integer, got '3' \(str\)"),
+        (True, TypeError, r"fit: epochs must be an integer, got True \(bool\)"),
+    ],
+)
 def test_bad_epochs_are_refused(epochs, error, message):
     with pytest.raises(error, match=message):
         _compiled().fit(np.zeros((10, 2)), np.zeros(10, dtype=int), epochs=epochs, verbose=0)
@@ -455,18 +485,32 @@ def test_a_validation_set_of_the_wrong_width_fails_before_the_first_batch():
         return type(loss).compute(loss, *args, **kwargs)
 
     model._config.loss.compute = counting
-    with pytest.raises(ValueError, match=r"each x_val sample has shape \(5,\), but each training "
-                                         r"sample has shape \(2,\)"):
-        model.fit(np.zeros((100, 2)), np.zeros(100, dtype=int), epochs=3, verbose=0,
-                  validation_data=(np.zeros((10, 5)), np.zeros(10, dtype=int)))
+    with pytest.raises(
+        ValueError,
+        match=r"each x_val sample has shape \(5,\), but each training "
+        r"sample has shape \(2,\)",
+    ):
+        model.fit(
+            np.zeros((100, 2)),
+            np.zeros(100, dtype=int),
+            epochs=3,
+            verbose=0,
+            validation_data=(np.zeros((10, 5)), np.zeros(10, dtype=int)),
+        )
     with pytest.raises(ValueError, match="label 7 is not a class of this output"):
-        model.fit(np.zeros((100, 2)), np.zeros(100, dtype=int), epochs=3, verbose=0,
-                  validation_data=(np.zeros((10, 2)), np.full(10, 7)))
+        model.fit(
+            np.zeros((100, 2)),
+            np.zeros(100, dtype=int),
+            epochs=3,
+            verbose=0,
+            validation_data=(np.zeros((10, 2)), np.full(10, 7)),
+        )
     assert calls["n"] == 0  # not one training batch was run
     assert all(np.array_equal(before[k], v) for k, v in model.state_dict().items())
 
 
 # ---- not-a-number policy ----------------------------------------------------------------------
+
 
 def test_a_finite_loss_with_a_non_finite_gradient_stops_before_the_update(rng):
     """sqrt at 0 has the value 0 and an infinite slope: the loss is finite, but the gradient
@@ -484,13 +528,19 @@ def test_a_finite_loss_with_a_non_finite_gradient_stops_before_the_update(rng):
         return loss
 
     al.manual_seed(0)
-    model = Sequential([Dense(4, input_shape=(2,), activation="relu", name="hidden"),
-                        Dense(3, name="output")])
+    model = Sequential(
+        [Dense(4, input_shape=(2,), activation="relu", name="hidden"), Dense(3, name="output")]
+    )
     model.compile(optimizer=nn.SGD(lr=0.1, momentum=0.9), loss=fragile, metrics=["accuracy"])
-    with np.errstate(divide="ignore", invalid="ignore"), \
-            pytest.warns(RuntimeWarning, match=r"fit: the gradient of layers.0.weight is not "
-                                               r"finite \(it holds nan or inf\) while the loss "
-                                               r"is 0.0 at epoch 2, batch 2; training stopped"):
+    with (
+        np.errstate(divide="ignore", invalid="ignore"),
+        pytest.warns(
+            RuntimeWarning,
+            match=r"fit: the gradient of layers.0.weight is not "
+            r"finite \(it holds nan or inf\) while the loss "
+            r"is 0.0 at epoch 2, batch 2; training stopped",
+        ),
+    ):
         hist = model.fit(X, y, epochs=5, batch_size=10, verbose=0)  # 3 batches per epoch
     assert hist.epoch == [0]
     after = model.state_dict()
@@ -512,6 +562,7 @@ def test_large_finite_gradients_whose_sum_overflows_do_not_stop_training():
 
 
 # ---- memory of the training accuracy --------------------------------------------------------
+
 
 def test_training_accuracy_does_not_keep_an_epochs_outputs():
     """20,000 samples × 1,000 classes: an epoch's outputs are 80 MB of float32."""
@@ -539,10 +590,12 @@ def test_accuracy_counted_in_groups_equals_accuracy_counted_at_the_end(rng, monk
 
     def accuracy():
         al.manual_seed(3)
-        model = Sequential([Dense(8, input_shape=(2,), activation="relu"),
-                            Dense(3, activation="softmax")])
-        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
-                      metrics=["accuracy"])
+        model = Sequential(
+            [Dense(8, input_shape=(2,), activation="relu"), Dense(3, activation="softmax")]
+        )
+        model.compile(
+            optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+        )
         return model.fit(X, y, batch_size=16, epochs=3, verbose=0).history["accuracy"]
 
     at_the_end = accuracy()

@@ -31,8 +31,10 @@ MODULES = {_module_name(path) for package in PACKAGES for path in (ROOT / packag
 
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
-    return getattr(test, "id", None) == "TYPE_CHECKING" or \
-        getattr(test, "attr", None) == "TYPE_CHECKING"
+    return (
+        getattr(test, "id", None) == "TYPE_CHECKING"
+        or getattr(test, "attr", None) == "TYPE_CHECKING"
+    )
 
 
 def _import_time_statements(body: list[ast.stmt]):
@@ -46,8 +48,12 @@ def _import_time_statements(body: list[ast.stmt]):
                 yield from _import_time_statements(node.body)
             yield from _import_time_statements(node.orelse)
         elif isinstance(node, ast.Try):
-            for block in (node.body, node.orelse, node.finalbody,
-                          *(handler.body for handler in node.handlers)):
+            for block in (
+                node.body,
+                node.orelse,
+                node.finalbody,
+                *(handler.body for handler in node.handlers),
+            ):
                 yield from _import_time_statements(block)
         elif isinstance(node, ast.ClassDef):
             yield from _import_time_statements(node.body)
@@ -59,9 +65,11 @@ def _imports(path: Path, *, lazy: bool) -> set[str]:
     name = _module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    statements = [node for node in ast.walk(tree)
-                  if isinstance(node, (ast.Import, ast.ImportFrom))] if lazy \
+    statements = (
+        [node for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))]
+        if lazy
         else list(_import_time_statements(tree.body))
+    )
     found = set()
     for node in statements:
         if isinstance(node, ast.Import):
@@ -70,12 +78,14 @@ def _imports(path: Path, *, lazy: bool) -> set[str]:
             base = node.module or ""
             if node.level:
                 anchor = package.split(".")
-                anchor = anchor[:len(anchor) - (node.level - 1)]
+                anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join(anchor + ([base] if base else []))
             # `from . import activations` needs the module nn.activations; `from .layers import
             # Dense` needs nn.layers; `from . import Dense` would need what nn/__init__ defines
-            targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
-                       for alias in node.names]
+            targets = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base
+                for alias in node.names
+            ]
         found.update(target for target in targets if target.split(".")[0] in PACKAGES)
     return found
 
@@ -83,8 +93,10 @@ def _imports(path: Path, *, lazy: bool) -> set[str]:
 def _graph(package: str) -> dict[str, set[str]]:
     """Module -> the modules of the same package it imports at import time."""
     paths = {_module_name(path): path for path in (ROOT / package).rglob("*.py")}
-    return {name: {target for target in _imports(path, lazy=False) if target in paths}
-            - {name} for name, path in paths.items()}
+    return {
+        name: {target for target in _imports(path, lazy=False) if target in paths} - {name}
+        for name, path in paths.items()
+    }
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -101,7 +113,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
                 state[path.pop()] = "done"
                 stack.pop()
             elif state.get(target) == "open":
-                return path[path.index(target):] + [target]
+                return path[path.index(target) :] + [target]
             elif target not in state:
                 state[target] = "open"
                 path.append(target)
@@ -130,16 +142,22 @@ def test_nn_package_imports_its_modules_and_they_do_not_import_it():
     assert not [name for name, targets in graph.items() if "nn" in targets]
 
 
-@pytest.mark.parametrize(("package", "never"), [
-    ("autograd_lite", {"nn", "viz"}),
-    ("nn", {"viz"}),
-])
+@pytest.mark.parametrize(
+    ("package", "never"),
+    [
+        ("autograd_lite", {"nn", "viz"}),
+        ("nn", {"viz"}),
+    ],
+)
 def test_packages_depend_one_way(package, never):
     """autograd_lite ← nn ← viz: the engine knows nothing of layers or drawings, and layers
     know nothing of drawings (not even in a function's lazy import)."""
-    wrong = sorted(f"{_module_name(path)} imports {target}"
-                   for path in (ROOT / package).rglob("*.py")
-                   for target in _imports(path, lazy=True) if target.split(".")[0] in never)
+    wrong = sorted(
+        f"{_module_name(path)} imports {target}"
+        for path in (ROOT / package).rglob("*.py")
+        for target in _imports(path, lazy=True)
+        if target.split(".")[0] in never
+    )
     assert not wrong, wrong
 
 
@@ -151,23 +169,29 @@ def test_viz_reads_no_private_attribute_of_what_it_draws():
     found = set()
     for path in (ROOT / "viz").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Attribute) and node.attr.startswith("_") \
-                    and not node.attr.startswith("__") \
-                    and getattr(node.value, "id", None) not in ("self", "cls"):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and getattr(node.value, "id", None) not in ("self", "cls")
+            ):
                 found.add((path.name, node.attr))
     assert found <= allowed, sorted(found - allowed)
 
 
 def test_the_readmes_layout_names_every_module_and_folder():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    layout = readme[readme.index("## Layout"):]
-    layout = layout[:layout.index("\n## ", 3)] if "\n## " in layout[3:] else layout
-    rows = {package: layout[layout.index(f"| `{package}/`"):] for package in PACKAGES}
+    layout = readme[readme.index("## Layout") :]
+    layout = layout[: layout.index("\n## ", 3)] if "\n## " in layout[3:] else layout
+    rows = {package: layout[layout.index(f"| `{package}/`") :] for package in PACKAGES}
     for package, following in zip(PACKAGES, (*PACKAGES[1:], "examples")):
-        rows[package] = rows[package][:rows[package].index(f"| `{following}/`")]
-    missing = [f"{package}/{path.relative_to(ROOT / package)}"
-               for package in PACKAGES for path in (ROOT / package).rglob("*.py")
-               if path.name != "__init__.py" and f"`{path.name}`" not in rows[package]]
+        rows[package] = rows[package][: rows[package].index(f"| `{following}/`")]
+    missing = [
+        f"{package}/{path.relative_to(ROOT / package)}"
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if path.name != "__init__.py" and f"`{path.name}`" not in rows[package]
+    ]
     folders = ["autograd_lite", "nn", "viz", "examples", "tests", "benchmarks", "docs", ".ci"]
     missing += [f"{folder}/" for folder in folders if f"| `{folder}/`" not in layout]
     assert not missing, f"README's Layout does not mention {missing}"

@@ -51,9 +51,9 @@ TANH_DERIVATIVES = [
 def hips_tanh_py(np, plt, egrad):
     """HIPS's examples/tanh.py (less its docstring), given its three imports:
 
-        import autograd.numpy as np
-        import matplotlib.pyplot as plt
-        from autograd import elementwise_grad as egrad
+    import autograd.numpy as np
+    import matplotlib.pyplot as plt
+    from autograd import elementwise_grad as egrad
     """
 
     def tanh(x):
@@ -90,8 +90,10 @@ def _plotted(script, np, egrad, folder, monkeypatch):
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*non-interactive.*")  # plt.show() on Agg
         script(np, plt, egrad)
-    lines = [(numpy.asarray(line.get_xdata()), numpy.asarray(line.get_ydata()))
-             for line in plt.gca().lines]
+    lines = [
+        (numpy.asarray(line.get_xdata()), numpy.asarray(line.get_ydata()))
+        for line in plt.gca().lines
+    ]
     plt.close("all")
     return lines
 
@@ -101,13 +103,12 @@ LITE_NUMPY_FOR_TANH = SimpleNamespace(exp=al.exp, linspace=numpy.linspace)
 
 
 def test_hips_tanh_example_gives_the_closed_form_derivatives(tmp_path, monkeypatch):
-    lines = _plotted(hips_tanh_py, LITE_NUMPY_FOR_TANH, al.elementwise_grad, tmp_path,
-                     monkeypatch)
+    lines = _plotted(hips_tanh_py, LITE_NUMPY_FOR_TANH, al.elementwise_grad, tmp_path, monkeypatch)
     assert len(lines) == 7
     assert (tmp_path / "tanh.png").stat().st_size > 1000
     for k, (x, y) in enumerate(lines):
         t = numpy.tanh(x / 2)
-        expected = numpy.polynomial.polynomial.polyval(t, TANH_DERIVATIVES[k]) / 2 ** k
+        expected = numpy.polynomial.polynomial.polyval(t, TANH_DERIVATIVES[k]) / 2**k
         assert numpy.abs(y - expected).max() < 1e-13 * numpy.abs(expected).max(), k
         assert numpy.abs(y).max() > 0.19  # no derivative came back as zeros
 
@@ -116,10 +117,8 @@ def test_hips_tanh_example_matches_hips_autograd(tmp_path, monkeypatch):
     autograd = pytest.importorskip("autograd")
     import autograd.numpy as hips_numpy
 
-    ours = _plotted(hips_tanh_py, LITE_NUMPY_FOR_TANH, al.elementwise_grad, tmp_path,
-                    monkeypatch)
-    theirs = _plotted(hips_tanh_py, hips_numpy, autograd.elementwise_grad, tmp_path,
-                      monkeypatch)
+    ours = _plotted(hips_tanh_py, LITE_NUMPY_FOR_TANH, al.elementwise_grad, tmp_path, monkeypatch)
+    theirs = _plotted(hips_tanh_py, hips_numpy, autograd.elementwise_grad, tmp_path, monkeypatch)
     for (x, y), (x_ref, y_ref) in zip(ours, theirs, strict=True):
         assert numpy.array_equal(x, x_ref)
         # rounding grows with the order: HIPS's 6th derivative is 1.1e-11 from the closed
@@ -159,7 +158,7 @@ def polynomial_tutorial(torch, np, dtype):
     learning_rate = 1e-6
     for t in range(2000):
         # Forward pass: compute predicted y using operations on Tensors.
-        y_pred = a + b * x + c * x ** 2 + d * x ** 3
+        y_pred = a + b * x + c * x**2 + d * x**3
 
         # Compute and print loss using operations on Tensors.
         # Now loss is a Tensor of shape (1,)
@@ -189,7 +188,7 @@ def polynomial_tutorial(torch, np, dtype):
             c.grad = None
             d.grad = None
 
-    print(f'Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3')
+    print(f"Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3")
     return a, b, c, d
 
 
@@ -211,7 +210,7 @@ def _gradient_descent_by_hand(start, steps=2000, lr=1e-6):
     ∂L/∂(a, b, c, d) = Σ 2(ŷ − y)·(1, x, x², x³)."""
     x = numpy.linspace(-math.pi, math.pi, 2000, dtype=numpy.float32).astype(numpy.float64)
     y = numpy.sin(x)
-    powers = numpy.stack([x ** 0, x, x ** 2, x ** 3])
+    powers = numpy.stack([x**0, x, x**2, x**3])
     coefficients = numpy.array(start, dtype=numpy.float64)
     losses = []
     for t in range(steps):
@@ -265,10 +264,10 @@ def test_pytorch_polynomial_tutorial_matches_pytorch(capsys, monkeypatch):
 def hips_neural_net(np, npr, logsumexp, flatten):
     """The functions of HIPS's examples/neural_net.py, given its imports:
 
-        import autograd.numpy as np
-        import autograd.numpy.random as npr
-        from autograd.scipy.special import logsumexp
-        from autograd.misc.flatten import flatten
+    import autograd.numpy as np
+    import autograd.numpy.random as npr
+    from autograd.scipy.special import logsumexp
+    from autograd.misc.flatten import flatten
     """
 
     def init_random_params(scale, layer_sizes, rs=npr.RandomState(0)):  # noqa: B008 (HIPS's)
@@ -307,9 +306,13 @@ def hips_neural_net(np, npr, logsumexp, flatten):
         predicted_class = np.argmax(neural_net_predict(params, inputs), axis=1)
         return np.mean(predicted_class == target_class)
 
-    return SimpleNamespace(init_random_params=init_random_params,
-                           neural_net_predict=neural_net_predict, l2_norm=l2_norm,
-                           log_posterior=log_posterior, accuracy=accuracy)
+    return SimpleNamespace(
+        init_random_params=init_random_params,
+        neural_net_predict=neural_net_predict,
+        l2_norm=l2_norm,
+        log_posterior=log_posterior,
+        accuracy=accuracy,
+    )
 
 
 def lite_flatten(params):
@@ -326,8 +329,9 @@ def lite_flatten(params):
 
 
 # autograd.numpy's part: autograd-lite's differentiable ops; NumPy where no gradient goes.
-LITE_NUMPY_FOR_NET = SimpleNamespace(dot=al.dot, tanh=al.tanh, sum=al.sum,
-                                     argmax=numpy.argmax, mean=numpy.mean)
+LITE_NUMPY_FOR_NET = SimpleNamespace(
+    dot=al.dot, tanh=al.tanh, sum=al.sum, argmax=numpy.argmax, mean=numpy.mean
+)
 
 
 def _net_problem(net, grad):
@@ -348,8 +352,13 @@ def _net_problem(net, grad):
         return -net.log_posterior(params, images[idx], labels[idx], L2_reg)
 
     init_params = net.init_random_params(0.1, [8, 16, 8, 3], rs=numpy.random.RandomState(0))
-    return SimpleNamespace(images=images, labels=labels, init_params=init_params,
-                           objective=objective, objective_grad=grad(objective))
+    return SimpleNamespace(
+        images=images,
+        labels=labels,
+        init_params=init_params,
+        objective=objective,
+        objective_grad=grad(objective),
+    )
 
 
 def _leaves(params):
@@ -393,14 +402,17 @@ def test_hips_neural_net_matches_hips_autograd_and_its_adam():
     ours = hips_neural_net(LITE_NUMPY_FOR_NET, numpy.random, al.logsumexp, lite_flatten)
     theirs = hips_neural_net(hips_numpy, hips_random, logsumexp, flatten)
     mine, reference = _net_problem(ours, al.grad), _net_problem(theirs, autograd.grad)
-    for a, b in zip(_leaves(mine.objective_grad(mine.init_params, 1)),
-                    _leaves(reference.objective_grad(reference.init_params, 1)), strict=True):
+    for a, b in zip(
+        _leaves(mine.objective_grad(mine.init_params, 1)),
+        _leaves(reference.objective_grad(reference.init_params, 1)),
+        strict=True,
+    ):
         numpy.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
     # HIPS's own Adam (it flattens whatever pytree the gradient function returns) drives both
     trained = adam(mine.objective_grad, mine.init_params, step_size=0.01, num_iters=60)
-    expected = adam(reference.objective_grad, reference.init_params, step_size=0.01,
-                    num_iters=60)
+    expected = adam(reference.objective_grad, reference.init_params, step_size=0.01, num_iters=60)
     for a, b in zip(_leaves(trained), _leaves(expected), strict=True):
         numpy.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
     assert ours.accuracy(trained, mine.images, mine.labels) == pytest.approx(
-        theirs.accuracy(expected, reference.images, reference.labels))
+        theirs.accuracy(expected, reference.images, reference.labels)
+    )

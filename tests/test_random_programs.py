@@ -47,18 +47,21 @@ def test_random_programs_agree_with_themselves():
         v = program.direction
         for k in range(len(program.inputs)):
             np.testing.assert_allclose(r["grad"][k], r["backward"][k], rtol=1e-12, atol=1e-12)
-            np.testing.assert_allclose(r["grad"][k], r["create_graph_grad"][k], rtol=1e-12,
-                                       atol=1e-12)
-            np.testing.assert_allclose(r["grad_plus_hvp"][k] - r["grad"][k], r["hvp"][k],
-                                       rtol=1e-9, atol=1e-9)
-            from_blocks = sum(np.tensordot(r["hessian"][k][j], v[j], axes=v[j].ndim)
-                              for j in range(len(v)))
+            np.testing.assert_allclose(
+                r["grad"][k], r["create_graph_grad"][k], rtol=1e-12, atol=1e-12
+            )
+            np.testing.assert_allclose(
+                r["grad_plus_hvp"][k] - r["grad"][k], r["hvp"][k], rtol=1e-9, atol=1e-9
+            )
+            from_blocks = sum(
+                np.tensordot(r["hessian"][k][j], v[j], axes=v[j].ndim) for j in range(len(v))
+            )
             np.testing.assert_allclose(from_blocks, r["hvp"][k], rtol=1e-9, atol=1e-9)
             for j in range(len(v)):  # the Hessian is symmetric
-                transposed = np.transpose(r["hessian"][j][k], _swap(program.inputs[j].ndim,
-                                                                    program.inputs[k].ndim))
-                np.testing.assert_allclose(r["hessian"][k][j], transposed, rtol=1e-9,
-                                           atol=1e-9)
+                transposed = np.transpose(
+                    r["hessian"][j][k], _swap(program.inputs[j].ndim, program.inputs[k].ndim)
+                )
+                np.testing.assert_allclose(r["hessian"][k][j], transposed, rtol=1e-9, atol=1e-9)
 
 
 def _swap(ndim_a, ndim_b):
@@ -89,11 +92,13 @@ def test_compare_reports_a_wrong_entry_and_a_nan():
     assert random_programs.compare(ours, {"value": 1.0, "grad": [np.array([1.0, 2.0])]}) == []
     wrong = random_programs.compare(ours, {"value": 1.0, "grad": [np.array([1.0, 2.1])]})
     assert len(wrong) == 1 and wrong[0].startswith("grad[0]")
-    nan = random_programs.compare({"value": float("nan"), "grad": ours["grad"]},
-                                  {"value": 1.0, "grad": ours["grad"]})
+    nan = random_programs.compare(
+        {"value": float("nan"), "grad": ours["grad"]}, {"value": 1.0, "grad": ours["grad"]}
+    )
     assert len(nan) == 1 and nan[0].startswith("value")
-    missing = random_programs.compare({"value": 1.0, "grad": []}, {"value": 1.0,
-                                                                  "grad": ours["grad"]})
+    missing = random_programs.compare(
+        {"value": 1.0, "grad": []}, {"value": 1.0, "grad": ours["grad"]}
+    )
     assert missing == ["grad: 0 arrays, PyTorch 1"]
 
 
@@ -102,8 +107,13 @@ def test_lite_function_is_the_program():
     x = np.array([[0.5, -1.0, 2.0]])
     program = random_programs.Program(
         inputs=[x],
-        steps=[random_programs.Step("tanh", (0,)),
-               random_programs.Step("sum", (1,), {"axis": -1, "keepdims": False})],
-        sinks=[2], weights=[np.array([3.0])], direction=[np.ones_like(x)])
+        steps=[
+            random_programs.Step("tanh", (0,)),
+            random_programs.Step("sum", (1,), {"axis": -1, "keepdims": False}),
+        ],
+        sinks=[2],
+        weights=[np.array([3.0])],
+        direction=[np.ones_like(x)],
+    )
     z = random_programs.lite_function(program)
     assert float(z(al.Tensor(x)).data) == pytest.approx(3 * np.tanh(x).sum())

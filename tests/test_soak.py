@@ -49,8 +49,10 @@ def test_20000_training_steps_keep_the_memory_flat():
     peak, output = peak_rss_mib(CODE, timeout=900)
     result = json.loads(output)
     samples = result["rss_mib"]
-    print(f"\nRSS every {EVERY} steps (MiB): {samples}; peak {peak:.1f} MiB; "
-          f"loss {result['losses'][0]:.4f} -> {result['losses'][-1]:.4f}")
+    print(
+        f"\nRSS every {EVERY} steps (MiB): {samples}; peak {peak:.1f} MiB; "
+        f"loss {result['losses'][0]:.4f} -> {result['losses'][-1]:.4f}"
+    )
     assert len(samples) == STEPS // EVERY
     settled = samples[1:]
     assert max(settled) - min(settled) <= SLACK_MIB, samples

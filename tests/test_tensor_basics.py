@@ -76,9 +76,7 @@ def test_tensor_from_tensor_holds_the_same_values():
     assert t.requires_grad is False
 
 
-@pytest.mark.parametrize(
-    "data", [[1, 2], 3, np.arange(3), True, np.array([True, False])], ids=repr
-)
+@pytest.mark.parametrize("data", [[1, 2], 3, np.arange(3), True, np.array([True, False])], ids=repr)
 def test_requires_grad_on_integer_or_bool_data_raises_type_error(data):
     with pytest.raises(TypeError, match="floating"):
         Tensor(data, requires_grad=True)
@@ -302,9 +300,22 @@ def test_float32_with_a_scalar_stays_float32(combine, scalar):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_unary_ops_and_reductions_keep_the_float_dtype(dtype):
     t = Tensor(np.array([0.5, 1.5], dtype))
-    for out in [t.exp(), t.log(), t.sqrt(), t.tanh(), t.sigmoid(), t.relu(), t.abs(),
-                t.sum(), t.mean(), t.max(), t.softmax(), t.log_softmax(), t.logsumexp(),
-                t.clip(0.6, 1.0)]:
+    for out in [
+        t.exp(),
+        t.log(),
+        t.sqrt(),
+        t.tanh(),
+        t.sigmoid(),
+        t.relu(),
+        t.abs(),
+        t.sum(),
+        t.mean(),
+        t.max(),
+        t.softmax(),
+        t.log_softmax(),
+        t.logsumexp(),
+        t.clip(0.6, 1.0),
+    ]:
         assert out.dtype == dtype, out.op
 
 
@@ -352,8 +363,10 @@ def test_comparisons_give_boolean_tensors_without_gradient(compare, make_left, m
     assert isinstance(out, Tensor)
     assert out.dtype == np.bool_
     assert out.requires_grad is False
-    expected = compare(np.asarray(left if not isinstance(left, Tensor) else left.data),
-                       right.data if isinstance(right, Tensor) else right)
+    expected = compare(
+        np.asarray(left if not isinstance(left, Tensor) else left.data),
+        right.data if isinstance(right, Tensor) else right,
+    )
     np.testing.assert_array_equal(out.data, expected)
 
 

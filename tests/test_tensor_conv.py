@@ -30,8 +30,11 @@ CONVOLUTIONS = [
 
 
 def _arrays(rng, x_shape, w_shape):
-    return (rng.standard_normal(x_shape), rng.standard_normal(w_shape),
-            rng.standard_normal(w_shape[0]))
+    return (
+        rng.standard_normal(x_shape),
+        rng.standard_normal(w_shape),
+        rng.standard_normal(w_shape[0]),
+    )
 
 
 def _torch_padding(padding, x, kernel, dilation, torch):
@@ -44,10 +47,12 @@ def _torch_padding(padding, x, kernel, dilation, torch):
     return x, padding
 
 
-@pytest.mark.parametrize(("x_shape", "w_shape", "stride", "padding", "dilation", "groups"),
-                         CONVOLUTIONS)
-def test_conv2d_gradients_and_second_derivatives(x_shape, w_shape, stride, padding, dilation,
-                                                 groups, rng):
+@pytest.mark.parametrize(
+    ("x_shape", "w_shape", "stride", "padding", "dilation", "groups"), CONVOLUTIONS
+)
+def test_conv2d_gradients_and_second_derivatives(
+    x_shape, w_shape, stride, padding, dilation, groups, rng
+):
     x, w, b = _arrays(rng, x_shape, w_shape)
 
     def conv(x, w, b):
@@ -55,19 +60,23 @@ def test_conv2d_gradients_and_second_derivatives(x_shape, w_shape, stride, paddi
 
     assert al.gradcheck(conv, [x, w, b]) is True
     assert al.gradgradcheck(conv, [x, w, b]) is True
-    assert al.gradgradcheck(lambda x, w: al.tanh(al.conv2d(x, w, None, stride, padding,
-                                                           dilation, groups)), [x, w]) is True
+    assert (
+        al.gradgradcheck(
+            lambda x, w: al.tanh(al.conv2d(x, w, None, stride, padding, dilation, groups)), [x, w]
+        )
+        is True
+    )
 
 
-@pytest.mark.parametrize(("x_shape", "w_shape", "stride", "padding", "dilation", "groups"),
-                         CONVOLUTIONS)
+@pytest.mark.parametrize(
+    ("x_shape", "w_shape", "stride", "padding", "dilation", "groups"), CONVOLUTIONS
+)
 def test_conv2d_equals_pytorch(x_shape, w_shape, stride, padding, dilation, groups, rng):
     torch = pytest.importorskip("torch")
     x, w, b = _arrays(rng, x_shape, w_shape)
     tx, tw, tb = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
     padded, torch_padding = _torch_padding(padding, tx, w_shape[2:], dilation, torch)
-    expected = torch.nn.functional.conv2d(padded, tw, tb, stride, torch_padding, dilation,
-                                          groups)
+    expected = torch.nn.functional.conv2d(padded, tw, tb, stride, torch_padding, dilation, groups)
     ax, aw, ab = (Tensor(a, requires_grad=True) for a in (x, w, b))
     out = al.conv2d(ax, aw, ab, stride, padding, dilation, groups)
     np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12, atol=1e-12)
@@ -87,27 +96,47 @@ def test_conv2d_second_derivatives_equal_pytorchs(rng):
         tx, tw = make(x), make(w)
         z = (conv(tx, tw) ** 2 * lib.tensor(v)).sum()
         gx, gw = (torch.autograd.grad if lib is torch else al.gradients)(
-            z, [tx, tw], create_graph=True)
+            z, [tx, tw], create_graph=True
+        )
         u = (gx * lib.tensor(a)).sum() + (gw * gw).sum()
-        return [np.asarray(g.detach() if lib is torch else g.data) for g in
-                (torch.autograd.grad if lib is torch else al.gradients)(u, [tx, tw])]
+        return [
+            np.asarray(g.detach() if lib is torch else g.data)
+            for g in (torch.autograd.grad if lib is torch else al.gradients)(u, [tx, tw])
+        ]
 
-    ours = run(al, lambda a: al.tensor(a, requires_grad=True),
-               lambda x, w: al.conv2d(x, w, stride=(2, 1), padding=1, dilation=(1, 2), groups=2))
-    theirs = run(torch, lambda a: torch.tensor(a, requires_grad=True),
-                 lambda x, w: torch.nn.functional.conv2d(x, w, stride=(2, 1), padding=1,
-                                                         dilation=(1, 2), groups=2))
+    ours = run(
+        al,
+        lambda a: al.tensor(a, requires_grad=True),
+        lambda x, w: al.conv2d(x, w, stride=(2, 1), padding=1, dilation=(1, 2), groups=2),
+    )
+    theirs = run(
+        torch,
+        lambda a: torch.tensor(a, requires_grad=True),
+        lambda x, w: torch.nn.functional.conv2d(
+            x, w, stride=(2, 1), padding=1, dilation=(1, 2), groups=2
+        ),
+    )
     for o, t in zip(ours, theirs, strict=True):
         np.testing.assert_allclose(o, t, rtol=1e-10, atol=1e-10)
 
 
-@pytest.mark.parametrize(("stride", "padding", "output_padding", "dilation", "groups"), [
-    (1, 0, 0, 1, 1), (2, 1, 1, 1, 1), ((2, 3), (1, 0), (1, 2), 1, 1), (1, 1, 0, 2, 2),
-])
-def test_conv_transpose2d_equals_pytorch_and_passes_gradcheck(stride, padding, output_padding,
-                                                               dilation, groups, rng):
-    x, w, b = rng.standard_normal((2, 4, 3, 4)), rng.standard_normal((4, 3, 3, 2)), \
-        rng.standard_normal(3 * groups)
+@pytest.mark.parametrize(
+    ("stride", "padding", "output_padding", "dilation", "groups"),
+    [
+        (1, 0, 0, 1, 1),
+        (2, 1, 1, 1, 1),
+        ((2, 3), (1, 0), (1, 2), 1, 1),
+        (1, 1, 0, 2, 2),
+    ],
+)
+def test_conv_transpose2d_equals_pytorch_and_passes_gradcheck(
+    stride, padding, output_padding, dilation, groups, rng
+):
+    x, w, b = (
+        rng.standard_normal((2, 4, 3, 4)),
+        rng.standard_normal((4, 3, 3, 2)),
+        rng.standard_normal(3 * groups),
+    )
 
     def transposed(x, w, b):
         return al.conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation)
@@ -116,10 +145,16 @@ def test_conv_transpose2d_equals_pytorch_and_passes_gradcheck(stride, padding, o
     assert al.gradgradcheck(lambda x, w: transposed(x, w, b) ** 2, [x, w]) is True
     torch = pytest.importorskip("torch")
     expected = torch.nn.functional.conv_transpose2d(
-        torch.tensor(x), torch.tensor(w), torch.tensor(b), stride, padding, output_padding,
-        groups, dilation)
-    np.testing.assert_allclose(transposed(x, w, b).data, expected.numpy(), rtol=1e-12,
-                               atol=1e-12)
+        torch.tensor(x),
+        torch.tensor(w),
+        torch.tensor(b),
+        stride,
+        padding,
+        output_padding,
+        groups,
+        dilation,
+    )
+    np.testing.assert_allclose(transposed(x, w, b).data, expected.numpy(), rtol=1e-12, atol=1e-12)
 
 
 def test_conv2d_of_float32_stays_float32_and_takes_strided_views(rng):
@@ -162,8 +197,7 @@ def test_pooling_gradients_and_pytorchs_values(kind, kernel, stride, padding, ex
     assert al.gradgradcheck(lambda x: pool(x) ** 2, [x]) is True
     torch = pytest.importorskip("torch")
     tx, ax = torch.tensor(x, requires_grad=True), Tensor(x, requires_grad=True)
-    expected = getattr(torch.nn.functional, f"{kind}_pool2d")(tx, kernel, stride, padding,
-                                                             **extra)
+    expected = getattr(torch.nn.functional, f"{kind}_pool2d")(tx, kernel, stride, padding, **extra)
     out = pool(ax)
     np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-12)
     g = rng.standard_normal(out.shape)
@@ -199,8 +233,11 @@ def test_channels_last_data_gets_a_hint():
 
 
 def test_a_kernel_larger_than_the_padded_input_names_both():
-    with pytest.raises(ValueError, match=r"kernel \(5, 5\).*5×5 pixels, more than the padded "
-                                         r"input 4×6 \(input shape \(1, 1, 4, 6\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"kernel \(5, 5\).*5×5 pixels, more than the padded "
+        r"input 4×6 \(input shape \(1, 1, 4, 6\)",
+    ):
         al.conv2d(np.zeros((1, 1, 4, 6)), np.zeros((1, 1, 5, 5)))
     with pytest.raises(ValueError, match=r"dilation \(2, 2\)\) spans 5×5"):
         al.max_pool2d(np.zeros((1, 1, 4, 4)), 3, dilation=2)
@@ -215,21 +252,31 @@ def test_a_non_positive_stride_is_refused(stride):
         al.max_pool2d(np.zeros((1, 1, 4, 4)), 2, stride=stride)
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    (lambda: al.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 2, 2)), padding=-1),
-     "padding must be non-negative"),
-    (lambda: al.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 2, 2)), padding="full"),
-     "'valid' or 'same'"),
-    (lambda: al.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((1, 2, 2))), r"\(out_channels"),
-    (lambda: al.conv2d(np.zeros((4, 4)), np.zeros((1, 1, 2, 2))), r"\(N, C, H, W\)"),
-    (lambda: al.conv2d(np.zeros((1, 4, 4, 4)), np.zeros((3, 2, 2, 2)), groups=2),
-     "3 output channels"),
-    (lambda: al.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((2, 1, 2, 2)), np.zeros(3)),
-     r"bias must have shape \(2,\)"),
-    (lambda: al.max_pool2d(np.zeros((1, 4, 4)), 2, dilation=0), "dilation must be positive"),
-    (lambda: al.conv_transpose2d(np.zeros((1, 2, 3, 3)), np.zeros((3, 1, 2, 2))),
-     "do not fit"),
-])
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: al.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 2, 2)), padding=-1),
+            "padding must be non-negative",
+        ),
+        (
+            lambda: al.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((1, 1, 2, 2)), padding="full"),
+            "'valid' or 'same'",
+        ),
+        (lambda: al.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((1, 2, 2))), r"\(out_channels"),
+        (lambda: al.conv2d(np.zeros((4, 4)), np.zeros((1, 1, 2, 2))), r"\(N, C, H, W\)"),
+        (
+            lambda: al.conv2d(np.zeros((1, 4, 4, 4)), np.zeros((3, 2, 2, 2)), groups=2),
+            "3 output channels",
+        ),
+        (
+            lambda: al.conv2d(np.zeros((1, 1, 4, 4)), np.zeros((2, 1, 2, 2)), np.zeros(3)),
+            r"bias must have shape \(2,\)",
+        ),
+        (lambda: al.max_pool2d(np.zeros((1, 4, 4)), 2, dilation=0), "dilation must be positive"),
+        (lambda: al.conv_transpose2d(np.zeros((1, 2, 3, 3)), np.zeros((3, 1, 2, 2))), "do not fit"),
+    ],
+)
 def test_bad_arguments_get_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()

@@ -27,9 +27,9 @@ def grad_of(build, values, upstream=None):
 
 
 def test_power_zero_at_zero_has_gradient_zero():
-    np.testing.assert_array_equal(grad_of(lambda x: (x ** 0).sum(), [0.0, 2.0]), [0.0, 0.0])
+    np.testing.assert_array_equal(grad_of(lambda x: (x**0).sum(), [0.0, 2.0]), [0.0, 0.0])
     exponent = Tensor(np.zeros(2))
-    np.testing.assert_array_equal(grad_of(lambda x: (x ** exponent).sum(), [0.0, 2.0]), [0, 0])
+    np.testing.assert_array_equal(grad_of(lambda x: (x**exponent).sum(), [0.0, 2.0]), [0, 0])
 
 
 def test_power_exponent_gradient_at_base_zero_is_zero():
@@ -38,15 +38,17 @@ def test_power_exponent_gradient_at_base_zero_is_zero():
     np.testing.assert_array_equal(b.grad, [0.0, 0.0])
 
 
-@pytest.mark.parametrize(("build", "upstream", "expected"), [
-    (al.relu, [np.inf, 1.0], [0.0, 1.0]),
-    (al.relu, [np.nan, 1.0], [0.0, 1.0]),
-    (lambda x: al.clip(x, 0.0, 1.0), [np.inf, np.nan], [0.0, 0.0]),
-    (lambda x: al.maximum(x, 0.5), [np.inf, 1.0], [0.0, 1.0]),
-    (lambda x: al.minimum(x, 0.5), [1.0, np.nan], [1.0, 0.0]),
-])
-def test_an_inf_or_nan_from_upstream_does_not_leak_where_nothing_passes(build, upstream,
-                                                                        expected):
+@pytest.mark.parametrize(
+    ("build", "upstream", "expected"),
+    [
+        (al.relu, [np.inf, 1.0], [0.0, 1.0]),
+        (al.relu, [np.nan, 1.0], [0.0, 1.0]),
+        (lambda x: al.clip(x, 0.0, 1.0), [np.inf, np.nan], [0.0, 0.0]),
+        (lambda x: al.maximum(x, 0.5), [np.inf, 1.0], [0.0, 1.0]),
+        (lambda x: al.minimum(x, 0.5), [1.0, np.nan], [1.0, 0.0]),
+    ],
+)
+def test_an_inf_or_nan_from_upstream_does_not_leak_where_nothing_passes(build, upstream, expected):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # and no RuntimeWarning either
         np.testing.assert_array_equal(grad_of(build, [-1.0, 2.0], upstream), expected)
@@ -89,8 +91,12 @@ def test_sigmoid_matches_pytorch_values_and_gradients():
         finite = np.isfinite(t.grad.numpy())  # float32 at -100: PyTorch's gradient is nan
         assert finite[1:].all()
         # atol: below -88 in float32 PyTorch flushes to 0 what is a subnormal here.
-        np.testing.assert_allclose(al.sigmoid(x).data, torch.sigmoid(t).detach().numpy(),
-                                   rtol=2e-6 if dtype == np.float32 else 1e-14, atol=1e-40)
+        np.testing.assert_allclose(
+            al.sigmoid(x).data,
+            torch.sigmoid(t).detach().numpy(),
+            rtol=2e-6 if dtype == np.float32 else 1e-14,
+            atol=1e-40,
+        )
         np.testing.assert_allclose(x.grad[finite], t.grad.numpy()[finite], rtol=2e-6)
 
 
@@ -118,9 +124,9 @@ def test_gradcheck_on_non_contiguous_and_0d_inputs():
     assert not transposed.flags.c_contiguous
     assert al.gradcheck(lambda t: (t * t).sum(), [transposed])
     strided = np.arange(12.0)[::3]
-    assert al.gradcheck(lambda t: (t ** 3).sum(), [strided])
+    assert al.gradcheck(lambda t: (t**3).sum(), [strided])
     assert al.gradcheck(lambda t: t * t * t, [np.array(1.3)])
-    assert al.gradgradcheck(lambda t: (t ** 3).sum(), [transposed])
+    assert al.gradgradcheck(lambda t: (t**3).sum(), [transposed])
 
 
 @pytest.mark.parametrize("operand", [np.complex128(1j), np.array([1j, 2.0]), 2j])
@@ -133,8 +139,9 @@ def test_complex_operands_are_a_clear_type_error(operand):
 def test_a_loss_kept_across_steps_does_not_keep_the_activations():
     rng = np.random.default_rng(0)
     al.manual_seed(0)
-    model = nn.Sequential(nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
-                          nn.Linear(512, 10))
+    model = nn.Sequential(
+        nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10)
+    )
     optimizer = nn.SGD(model.parameters(), lr=0.01)
     x = rng.standard_normal((32, 256)).astype(np.float32)
     y = rng.integers(0, 10, 32)
@@ -166,19 +173,36 @@ def test_a_loss_kept_across_steps_does_not_keep_the_activations():
 
 TORCH_CASES = [
     # (id, our function, PyTorch's, input, upstream gradient or None)
-    ("x**0 at 0", lambda x: (x ** 0).sum(), lambda x: (x ** 0).sum(), [0.0, 2.0], None),
+    ("x**0 at 0", lambda x: (x**0).sum(), lambda x: (x**0).sum(), [0.0, 2.0], None),
     ("relu, inf upstream", al.relu, lambda x: x.relu(), [-1.0, 2.0], [np.inf, 1.0]),
-    ("clip, nan upstream", lambda x: al.clip(x, 0.0, 1.0), lambda x: x.clamp(0.0, 1.0),
-     [-1.0, 0.5], [np.nan, 1.0]),
-    ("maximum, inf upstream", lambda x: al.maximum(x, 0.5),
-     lambda x: x.maximum(x.new_tensor(0.5)), [-1.0, 2.0], [np.inf, 1.0]),
-    ("logsumexp of 0-d", lambda x: al.logsumexp(x.reshape(()), axis=-1),
-     lambda x: x.reshape(()).logsumexp(dim=-1), [1.5], None),
+    (
+        "clip, nan upstream",
+        lambda x: al.clip(x, 0.0, 1.0),
+        lambda x: x.clamp(0.0, 1.0),
+        [-1.0, 0.5],
+        [np.nan, 1.0],
+    ),
+    (
+        "maximum, inf upstream",
+        lambda x: al.maximum(x, 0.5),
+        lambda x: x.maximum(x.new_tensor(0.5)),
+        [-1.0, 2.0],
+        [np.inf, 1.0],
+    ),
+    (
+        "logsumexp of 0-d",
+        lambda x: al.logsumexp(x.reshape(()), axis=-1),
+        lambda x: x.reshape(()).logsumexp(dim=-1),
+        [1.5],
+        None,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("ours", "theirs", "values", "upstream"),
-                         [pytest.param(*case[1:], id=case[0]) for case in TORCH_CASES])
+@pytest.mark.parametrize(
+    ("ours", "theirs", "values", "upstream"),
+    [pytest.param(*case[1:], id=case[0]) for case in TORCH_CASES],
+)
 def test_edge_gradients_match_pytorch(ours, theirs, values, upstream):
     torch = pytest.importorskip("torch")
     expected = torch.tensor(values, dtype=torch.float64, requires_grad=True)

@@ -115,8 +115,9 @@ def test_grad_with_respect_to_integer_data_raises_type_error():
 
 # ---- the lecture's snippet, run as written -------------------------------------------------------
 
-inputs = np.array([[0.52, 1.12, 0.77], [0.88, -1.08, 0.15], [0.52, 0.06, -1.30],
-                   [0.74, -2.49, 1.39]])
+inputs = np.array(
+    [[0.52, 1.12, 0.77], [0.88, -1.08, 0.15], [0.52, 0.06, -1.30], [0.74, -2.49, 1.39]]
+)
 targets = np.array([True, True, False, True])
 
 
@@ -132,8 +133,11 @@ def loss(W, b):
 
 @pytest.mark.parametrize(
     ("W", "b"),
-    [(np.array([0.0, 0.0, 0.0]), np.array(0.0)), (np.array([0.1, -0.2, 0.3]), np.array(0.5)),
-     (np.array([2.0, -1.0, 0.5]), np.array(-1.0))],
+    [
+        (np.array([0.0, 0.0, 0.0]), np.array(0.0)),
+        (np.array([0.1, -0.2, 0.3]), np.array(0.5)),
+        (np.array([2.0, -1.0, 0.5]), np.array(-1.0)),
+    ],
     ids=["zeros", "small", "large"],
 )
 def test_lecture_logistic_regression_gradient_matches_the_closed_form(W, b):
@@ -178,8 +182,13 @@ def test_readme_tensor_example():
 
 
 def test_gradcheck_returns_true_for_correct_gradients(rng):
-    assert gradcheck(lambda a, b: (a @ b).tanh().sum(), [rng.standard_normal((2, 3)),
-                                                         rng.standard_normal((3, 2))]) is True
+    assert (
+        gradcheck(
+            lambda a, b: (a @ b).tanh().sum(),
+            [rng.standard_normal((2, 3)), rng.standard_normal((3, 2))],
+        )
+        is True
+    )
 
 
 def test_gradcheck_handles_a_non_scalar_output(rng):
@@ -248,8 +257,7 @@ def wrong_cube(x):
 
 
 def _numbers_in(message):
-    return [float(n) for n in re.findall(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?",
-                                         message)]
+    return [float(n) for n in re.findall(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?", message)]
 
 
 def _mentions(message, value, rel=1e-4):

@@ -86,35 +86,75 @@ GPU_CASES = [
     pytest.param(lambda a: a[[0, 0, 2]], [(3, 4)], "any", id="repeated indices"),
     pytest.param(lambda a: a[:, [1, 1, 3]], [(3, 4)], "any", id="repeated columns"),
     pytest.param(lambda a: a[a > 0], [(3, 4)], "any", id="boolean mask"),
-    pytest.param(lambda a, b: al.concatenate([a, b], axis=1), [(2, 3), (2, 2)], "any",
-                 id="concatenate"),
+    pytest.param(
+        lambda a, b: al.concatenate([a, b], axis=1), [(2, 3), (2, 2)], "any", id="concatenate"
+    ),
     pytest.param(lambda a, b: al.stack([a, b], axis=-1), [(2, 3), (2, 3)], "any", id="stack"),
-    pytest.param(lambda a: a.prod(axis=1) + a.var(axis=0).sum() + a.std(), [(3, 4)], "any",
-                 id="prod, var, std"),
-    pytest.param(lambda a: a.cumsum(axis=1) * a.sin() + a.cos(), [(3, 4)], "any",
-                 id="cumsum, sin, cos"),
+    pytest.param(
+        lambda a: a.prod(axis=1) + a.var(axis=0).sum() + a.std(),
+        [(3, 4)],
+        "any",
+        id="prod, var, std",
+    ),
+    pytest.param(
+        lambda a: a.cumsum(axis=1) * a.sin() + a.cos(), [(3, 4)], "any", id="cumsum, sin, cos"
+    ),
     pytest.param(lambda a: a.max(dim=1).values, [(3, 4)], "distinct", id="max(dim=)"),
-    pytest.param(lambda a, b: al.einsum("ij,kj->ik", a, b), [(2, 3), (4, 3)], "any",
-                 id="einsum"),
-    pytest.param(lambda a, b: al.tensordot(a, b, ([0, 2], [1, 0])), [(2, 3, 4), (4, 2, 5)],
-                 "any", id="tensordot"),
-    pytest.param(lambda a: al.trace(a) + al.tril(a).sum() + al.diag(a[0]).sum(), [(3, 3)],
-                 "any", id="trace, tril, diag"),
-    pytest.param(lambda a: al.pad(a, 1, mode="reflect") * 2 + al.pad(a, (0, 2)).sum(),
-                 [(3, 4)], "any", id="pad"),
-    pytest.param(lambda a: al.roll(a, 1, axis=0) + al.flip(a, 1) + al.repeat(a, 1, axis=1),
-                 [(3, 4)], "any", id="roll, flip, repeat"),
-    pytest.param(lambda x, w, b: al.conv2d(x, w, b, stride=(1, 2), padding=1, groups=2),
-                 [(2, 4, 5, 6), (6, 2, 3, 3), (6,)], "any", id="conv2d"),
-    pytest.param(lambda x, w: al.conv2d(x, w, padding="same", dilation=2), [(1, 2, 6, 6),
-                                                                           (3, 2, 3, 3)],
-                 "any", id="conv2d dilated"),
-    pytest.param(lambda x, w: al.conv_transpose2d(x, w, stride=2), [(1, 2, 3, 3), (2, 3, 2, 2)],
-                 "any", id="conv_transpose2d"),
-    pytest.param(lambda x: al.max_pool2d(x, 2) + al.avg_pool2d(x, 2), [(2, 3, 4, 6)],
-                 "distinct", id="pooling"),
-    pytest.param(lambda x: al.max_pool2d(x, 3, stride=1, padding=1), [(1, 2, 4, 5)],
-                 "distinct", id="max_pool2d overlapping"),
+    pytest.param(lambda a, b: al.einsum("ij,kj->ik", a, b), [(2, 3), (4, 3)], "any", id="einsum"),
+    pytest.param(
+        lambda a, b: al.tensordot(a, b, ([0, 2], [1, 0])),
+        [(2, 3, 4), (4, 2, 5)],
+        "any",
+        id="tensordot",
+    ),
+    pytest.param(
+        lambda a: al.trace(a) + al.tril(a).sum() + al.diag(a[0]).sum(),
+        [(3, 3)],
+        "any",
+        id="trace, tril, diag",
+    ),
+    pytest.param(
+        lambda a: al.pad(a, 1, mode="reflect") * 2 + al.pad(a, (0, 2)).sum(),
+        [(3, 4)],
+        "any",
+        id="pad",
+    ),
+    pytest.param(
+        lambda a: al.roll(a, 1, axis=0) + al.flip(a, 1) + al.repeat(a, 1, axis=1),
+        [(3, 4)],
+        "any",
+        id="roll, flip, repeat",
+    ),
+    pytest.param(
+        lambda x, w, b: al.conv2d(x, w, b, stride=(1, 2), padding=1, groups=2),
+        [(2, 4, 5, 6), (6, 2, 3, 3), (6,)],
+        "any",
+        id="conv2d",
+    ),
+    pytest.param(
+        lambda x, w: al.conv2d(x, w, padding="same", dilation=2),
+        [(1, 2, 6, 6), (3, 2, 3, 3)],
+        "any",
+        id="conv2d dilated",
+    ),
+    pytest.param(
+        lambda x, w: al.conv_transpose2d(x, w, stride=2),
+        [(1, 2, 3, 3), (2, 3, 2, 2)],
+        "any",
+        id="conv_transpose2d",
+    ),
+    pytest.param(
+        lambda x: al.max_pool2d(x, 2) + al.avg_pool2d(x, 2),
+        [(2, 3, 4, 6)],
+        "distinct",
+        id="pooling",
+    ),
+    pytest.param(
+        lambda x: al.max_pool2d(x, 3, stride=1, padding=1),
+        [(1, 2, 4, 5)],
+        "distinct",
+        id="max_pool2d overlapping",
+    ),
 ]
 
 
@@ -148,8 +188,7 @@ def test_softmax_family_is_stable_on_gpu():
     x = Tensor(logits, device="cuda", requires_grad=True)
     for out in (x.softmax(), x.log_softmax(), x.logsumexp()):
         assert np.all(np.isfinite(host(out.data)))
-    np.testing.assert_allclose(host(x.logsumexp().data), [1000.0, -1000.0 + np.log(3.0)],
-                               rtol=1e-6)
+    np.testing.assert_allclose(host(x.logsumexp().data), [1000.0, -1000.0 + np.log(3.0)], rtol=1e-6)
 
 
 # ---- devices and dtypes --------------------------------------------------------------------------
@@ -215,8 +254,12 @@ def test_to_the_same_device_is_the_same_tensor():
 
 @pytest.mark.parametrize(
     "combine",
-    [lambda c, g: c + g, lambda c, g: g * c, lambda c, g: c @ g,
-     lambda c, g: al.concatenate([c, g])],
+    [
+        lambda c, g: c + g,
+        lambda c, g: g * c,
+        lambda c, g: c @ g,
+        lambda c, g: al.concatenate([c, g]),
+    ],
     ids=["cpu + cuda", "cuda * cpu", "cpu @ cuda", "concatenate"],
 )
 def test_mixing_devices_in_one_op_names_both_devices(combine):
@@ -250,8 +293,9 @@ def test_a_cupy_array_with_a_cpu_tensor_is_a_device_error(cupy):
         Tensor(np.ones(3)) + cupy.ones(3)
 
 
-@pytest.mark.parametrize("index", [[0, 5], (slice(None), [4, -4]), (Ellipsis, [-5])],
-                         ids=["rows", "columns", "ellipsis"])
+@pytest.mark.parametrize(
+    "index", [[0, 5], (slice(None), [4, -4]), (Ellipsis, [-5])], ids=["rows", "columns", "ellipsis"]
+)
 def test_an_index_out_of_range_on_gpu_is_an_index_error(index):
     """CuPy wraps such indices around; the engine refuses them as NumPy does."""
     x = Tensor(np.arange(12.0).reshape(3, 4), device="cuda", requires_grad=True)

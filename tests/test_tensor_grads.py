@@ -176,12 +176,24 @@ UNARY_CASES = [
     pytest.param(al.tanh, any_value, np.tanh, id="tanh"),
     pytest.param(al.sigmoid, any_value, lambda x: 1 / (1 + np.exp(-x)), id="sigmoid"),
     pytest.param(al.relu, away_from_zero, lambda x: np.maximum(x, 0), id="relu"),
-    pytest.param(lambda x: al.clip(x, -1.0, 1.0), away_from_clip_bounds,
-                 lambda x: np.clip(x, -1, 1), id="clip(-1, 1)"),
-    pytest.param(lambda x: x.clip(min=-1.0), away_from_clip_bounds,
-                 lambda x: np.maximum(x, -1), id="clip(min=-1)"),
-    pytest.param(lambda x: x.clip(max=1.0), away_from_clip_bounds,
-                 lambda x: np.minimum(x, 1), id="clip(max=1)"),
+    pytest.param(
+        lambda x: al.clip(x, -1.0, 1.0),
+        away_from_clip_bounds,
+        lambda x: np.clip(x, -1, 1),
+        id="clip(-1, 1)",
+    ),
+    pytest.param(
+        lambda x: x.clip(min=-1.0),
+        away_from_clip_bounds,
+        lambda x: np.maximum(x, -1),
+        id="clip(min=-1)",
+    ),
+    pytest.param(
+        lambda x: x.clip(max=1.0),
+        away_from_clip_bounds,
+        lambda x: np.minimum(x, 1),
+        id="clip(max=1)",
+    ),
     pytest.param(lambda x: x**3, any_value, lambda x: x**3, id="x ** 3"),
     pytest.param(lambda x: x**0.5, positive, np.sqrt, id="x ** 0.5"),
     pytest.param(lambda x: x**-1, away_from_zero, lambda x: 1 / x, id="x ** -1"),
@@ -195,10 +207,10 @@ UNARY_CASES = [
     pytest.param(lambda x: x.sqrt(), positive, np.sqrt, id="method sqrt"),
     pytest.param(lambda x: x.abs(), away_from_zero, np.abs, id="method abs"),
     pytest.param(lambda x: x.tanh(), any_value, np.tanh, id="method tanh"),
-    pytest.param(lambda x: x.sigmoid(), any_value, lambda x: 1 / (1 + np.exp(-x)),
-                 id="method sigmoid"),
-    pytest.param(lambda x: x.relu(), away_from_zero, lambda x: np.maximum(x, 0),
-                 id="method relu"),
+    pytest.param(
+        lambda x: x.sigmoid(), any_value, lambda x: 1 / (1 + np.exp(-x)), id="method sigmoid"
+    ),
+    pytest.param(lambda x: x.relu(), away_from_zero, lambda x: np.maximum(x, 0), id="method relu"),
 ]
 
 
@@ -275,13 +287,16 @@ def test_maximum_and_minimum_split_the_gradient_at_ties(op):
 
 @pytest.mark.parametrize(
     ("condition_shape", "a_shape", "b_shape"),
-    [((3, 4), (3, 4), (3, 4)), ((3, 1), (3, 4), (4,)), ((4,), (3, 1), ()),
-     ((2, 1, 4), (3, 1), (4,))],
+    [
+        ((3, 4), (3, 4), (3, 4)),
+        ((3, 1), (3, 4), (4,)),
+        ((4,), (3, 1), ()),
+        ((2, 1, 4), (3, 1), (4,)),
+    ],
     ids=str,
 )
 @pytest.mark.parametrize("condition_kind", ["Tensor", "ndarray"])
-def test_where_gradients_with_broadcasting(condition_shape, a_shape, b_shape, condition_kind,
-                                           rng):
+def test_where_gradients_with_broadcasting(condition_shape, a_shape, b_shape, condition_kind, rng):
     condition = rng.random(condition_shape) > 0.5
     if condition_kind == "Tensor":
         condition = Tensor(condition)
@@ -320,8 +335,10 @@ REDUCTIONS = {
     "mean": (al.mean, np.mean),
     "max": (al.max, np.max),
     "min": (al.min, np.min),
-    "logsumexp": (al.logsumexp, lambda x, axis, keepdims: np.log(
-        np.sum(np.exp(x), axis=axis, keepdims=keepdims))),
+    "logsumexp": (
+        al.logsumexp,
+        lambda x, axis, keepdims: np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims)),
+    ),
 }
 
 
@@ -335,9 +352,7 @@ def test_reduction_values_and_gradients_over_each_axis(name, axis, keepdims, rng
     expected = reference(x, axis=axis, keepdims=keepdims)
     assert out.shape == np.shape(expected)
     np.testing.assert_allclose(out.data, expected, rtol=1e-12)
-    assert_gradients_match_finite_differences(
-        lambda t: op(t, axis=axis, keepdims=keepdims), x
-    )
+    assert_gradients_match_finite_differences(lambda t: op(t, axis=axis, keepdims=keepdims), x)
 
 
 @pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "logsumexp"])
@@ -378,11 +393,10 @@ def test_reduction_gradients_on_random_shapes_and_axes(name):
     def check(case):
         x, axis, keepdims = case
         out = op(Tensor(x), axis=axis, keepdims=keepdims)
-        np.testing.assert_allclose(out.data, reference(x, axis=axis, keepdims=keepdims),
-                                   rtol=1e-12, atol=1e-12)
-        assert_gradients_match_finite_differences(
-            lambda t: op(t, axis=axis, keepdims=keepdims), x
+        np.testing.assert_allclose(
+            out.data, reference(x, axis=axis, keepdims=keepdims), rtol=1e-12, atol=1e-12
         )
+        assert_gradients_match_finite_differences(lambda t: op(t, axis=axis, keepdims=keepdims), x)
 
     check()
 
@@ -420,8 +434,7 @@ def softmax_reference(x, axis):
 SOFTMAX_FAMILY = {
     "softmax": (al.softmax, softmax_reference),
     "log_softmax": (al.log_softmax, lambda x, axis: np.log(softmax_reference(x, axis))),
-    "logsumexp": (al.logsumexp,
-                  lambda x, axis: np.log(np.sum(np.exp(x), axis=axis))),
+    "logsumexp": (al.logsumexp, lambda x, axis: np.log(np.sum(np.exp(x), axis=axis))),
     "softmax method": (Tensor.softmax, softmax_reference),
     "log_softmax method": (Tensor.log_softmax, lambda x, axis: np.log(softmax_reference(x, axis))),
 }
@@ -467,8 +480,9 @@ def test_weighted_log_softmax_gradient_in_closed_form(rng):
     np.testing.assert_allclose(x.grad, c - s * c.sum(axis=-1, keepdims=True), rtol=1e-10)
 
 
-LARGE_LOGITS = np.array([[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, -1000.0],
-                         [1000.0, 1000.0, 999.0]])
+LARGE_LOGITS = np.array(
+    [[1000.0, -1000.0, 0.0], [-1000.0, -1000.0, -1000.0], [1000.0, 1000.0, 999.0]]
+)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -476,8 +490,9 @@ def test_softmax_family_is_stable_for_logits_of_plus_minus_1000(dtype):
     x = Tensor(LARGE_LOGITS.astype(dtype), requires_grad=True)
     s, log_s, lse = al.softmax(x), al.log_softmax(x), al.logsumexp(x)
     e1 = np.exp(-1.0)
-    expected_softmax = np.array([[1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3],
-                                 [1 / (2 + e1), 1 / (2 + e1), e1 / (2 + e1)]])
+    expected_softmax = np.array(
+        [[1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3], [1 / (2 + e1), 1 / (2 + e1), e1 / (2 + e1)]]
+    )
     expected_lse = np.array([1000.0, -1000.0 + np.log(3.0), 1000.0 + np.log(2 + e1)])
     rtol = 1e-6 if dtype == np.float32 else 1e-12
     np.testing.assert_allclose(s.data, expected_softmax, rtol=rtol, atol=1e-30)
@@ -541,12 +556,12 @@ def test_linear_values_and_gradients(x_shape, with_bias, rng):
     x, weight, bias = any_value(rng, x_shape), any_value(rng, (2, 3)), any_value(rng, (2,))
     expected = x @ weight.T + (bias if with_bias else 0.0)
     if with_bias:
-        np.testing.assert_allclose(al.linear(Tensor(x), Tensor(weight), Tensor(bias)).data,
-                                   expected, rtol=1e-12)
+        np.testing.assert_allclose(
+            al.linear(Tensor(x), Tensor(weight), Tensor(bias)).data, expected, rtol=1e-12
+        )
         assert_gradients_match_finite_differences(al.linear, x, weight, bias)
     else:
-        np.testing.assert_allclose(al.linear(Tensor(x), Tensor(weight)).data, expected,
-                                   rtol=1e-12)
+        np.testing.assert_allclose(al.linear(Tensor(x), Tensor(weight)).data, expected, rtol=1e-12)
         assert_gradients_match_finite_differences(lambda x, w: al.linear(x, w), x, weight)
 
 
@@ -557,26 +572,43 @@ SHAPE_CASES = [
     pytest.param(lambda x: x.reshape(6, 4), lambda x: x.reshape(6, 4), id="reshape(6, 4)"),
     pytest.param(lambda x: x.reshape((4, 6)), lambda x: x.reshape(4, 6), id="reshape((4, 6))"),
     pytest.param(lambda x: x.reshape(-1), lambda x: x.reshape(-1), id="reshape(-1)"),
-    pytest.param(lambda x: al.reshape(x, (2, -1)), lambda x: x.reshape(2, -1),
-                 id="al.reshape(x, (2, -1))"),
+    pytest.param(
+        lambda x: al.reshape(x, (2, -1)), lambda x: x.reshape(2, -1), id="al.reshape(x, (2, -1))"
+    ),
     pytest.param(lambda x: x.transpose(), lambda x: x.transpose(), id="transpose()"),
-    pytest.param(lambda x: x.transpose(1, 0, 2), lambda x: x.transpose(1, 0, 2),
-                 id="transpose(1, 0, 2)"),
-    pytest.param(lambda x: x.transpose((2, 0, 1)), lambda x: x.transpose(2, 0, 1),
-                 id="transpose((2, 0, 1))"),
-    pytest.param(lambda x: al.transpose(x, (1, 2, 0)), lambda x: x.transpose(1, 2, 0),
-                 id="al.transpose(x, (1, 2, 0))"),
-    pytest.param(lambda x: x.transpose(-1, 0, 1), lambda x: x.transpose(2, 0, 1),
-                 id="transpose with negative axes"),
+    pytest.param(
+        lambda x: x.transpose(1, 0, 2), lambda x: x.transpose(1, 0, 2), id="transpose(1, 0, 2)"
+    ),
+    pytest.param(
+        lambda x: x.transpose((2, 0, 1)), lambda x: x.transpose(2, 0, 1), id="transpose((2, 0, 1))"
+    ),
+    pytest.param(
+        lambda x: al.transpose(x, (1, 2, 0)),
+        lambda x: x.transpose(1, 2, 0),
+        id="al.transpose(x, (1, 2, 0))",
+    ),
+    pytest.param(
+        lambda x: x.transpose(-1, 0, 1),
+        lambda x: x.transpose(2, 0, 1),
+        id="transpose with negative axes",
+    ),
     pytest.param(lambda x: x.T, lambda x: x.T, id=".T"),
-    pytest.param(lambda x: x.swapaxes(-1, -2), lambda x: x.swapaxes(-1, -2),
-                 id="swapaxes(-1, -2)"),
-    pytest.param(lambda x: x[:, :1, :].expand(2, 3, 4), lambda x: np.broadcast_to(
-        x[:, :1, :], (2, 3, 4)), id="expand (2,1,4) -> (2,3,4)"),
-    pytest.param(lambda x: x[:, :1, :].expand(5, -1, 3, -1), lambda x: np.broadcast_to(
-        x[:, :1, :], (5, 2, 3, 4)), id="expand with -1 and a new leading axis"),
-    pytest.param(lambda x: al.expand(x[0, 0], (3, 4)), lambda x: np.broadcast_to(
-        x[0, 0], (3, 4)), id="al.expand (4,) -> (3, 4)"),
+    pytest.param(lambda x: x.swapaxes(-1, -2), lambda x: x.swapaxes(-1, -2), id="swapaxes(-1, -2)"),
+    pytest.param(
+        lambda x: x[:, :1, :].expand(2, 3, 4),
+        lambda x: np.broadcast_to(x[:, :1, :], (2, 3, 4)),
+        id="expand (2,1,4) -> (2,3,4)",
+    ),
+    pytest.param(
+        lambda x: x[:, :1, :].expand(5, -1, 3, -1),
+        lambda x: np.broadcast_to(x[:, :1, :], (5, 2, 3, 4)),
+        id="expand with -1 and a new leading axis",
+    ),
+    pytest.param(
+        lambda x: al.expand(x[0, 0], (3, 4)),
+        lambda x: np.broadcast_to(x[0, 0], (3, 4)),
+        id="al.expand (4,) -> (3, 4)",
+    ),
 ]
 
 
@@ -630,8 +662,11 @@ def test_indexing_values_and_gradients(index, rng):
 
 @pytest.mark.parametrize(
     "make_index",
-    [lambda: Tensor([0, 0, 2]), lambda: (Tensor([0, 0]), Tensor([1, 1])),
-     lambda: Tensor([True, False, True, True])],
+    [
+        lambda: Tensor([0, 0, 2]),
+        lambda: (Tensor([0, 0]), Tensor([1, 1])),
+        lambda: Tensor([True, False, True, True]),
+    ],
     ids=["int Tensor", "tuple of int Tensors", "bool Tensor"],
 )
 def test_tensors_work_as_indices(make_index, rng):
@@ -675,19 +710,43 @@ def test_gradient_of_two_overlapping_slices_adds_up():
 
 JOIN_CASES = [
     # (join on a list of Tensors, the same join in NumPy, shapes of the pieces)
-    pytest.param(lambda ts: al.concatenate(ts, axis=0), lambda xs: np.concatenate(xs, axis=0),
-                 [(2, 3), (1, 3), (3, 3)], id="concatenate axis 0"),
-    pytest.param(lambda ts: al.concatenate(ts, axis=1), lambda xs: np.concatenate(xs, axis=1),
-                 [(2, 3), (2, 1)], id="concatenate axis 1"),
-    pytest.param(lambda ts: al.concatenate(ts, axis=-1), lambda xs: np.concatenate(xs, axis=-1),
-                 [(2, 2, 3), (2, 2, 1)], id="concatenate axis -1"),
+    pytest.param(
+        lambda ts: al.concatenate(ts, axis=0),
+        lambda xs: np.concatenate(xs, axis=0),
+        [(2, 3), (1, 3), (3, 3)],
+        id="concatenate axis 0",
+    ),
+    pytest.param(
+        lambda ts: al.concatenate(ts, axis=1),
+        lambda xs: np.concatenate(xs, axis=1),
+        [(2, 3), (2, 1)],
+        id="concatenate axis 1",
+    ),
+    pytest.param(
+        lambda ts: al.concatenate(ts, axis=-1),
+        lambda xs: np.concatenate(xs, axis=-1),
+        [(2, 2, 3), (2, 2, 1)],
+        id="concatenate axis -1",
+    ),
     pytest.param(al.concatenate, np.concatenate, [(2,), (3,)], id="concatenate default axis"),
-    pytest.param(lambda ts: al.stack(ts, axis=0), lambda xs: np.stack(xs, axis=0),
-                 [(2, 3)] * 3, id="stack axis 0"),
-    pytest.param(lambda ts: al.stack(ts, axis=1), lambda xs: np.stack(xs, axis=1),
-                 [(2, 3)] * 3, id="stack axis 1"),
-    pytest.param(lambda ts: al.stack(ts, axis=-1), lambda xs: np.stack(xs, axis=-1),
-                 [(2, 3)] * 2, id="stack axis -1"),
+    pytest.param(
+        lambda ts: al.stack(ts, axis=0),
+        lambda xs: np.stack(xs, axis=0),
+        [(2, 3)] * 3,
+        id="stack axis 0",
+    ),
+    pytest.param(
+        lambda ts: al.stack(ts, axis=1),
+        lambda xs: np.stack(xs, axis=1),
+        [(2, 3)] * 3,
+        id="stack axis 1",
+    ),
+    pytest.param(
+        lambda ts: al.stack(ts, axis=-1),
+        lambda xs: np.stack(xs, axis=-1),
+        [(2, 3)] * 2,
+        id="stack axis -1",
+    ),
     pytest.param(al.stack, np.stack, [()] * 4, id="stack scalars"),
 ]
 
@@ -722,8 +781,15 @@ def test_join_with_an_ndarray_piece_sends_gradients_to_the_tensors_only(join):
         lambda x: al.concatenate([x, np.ones(2)]),
         lambda x: x + Tensor(np.ones(3)),
     ],
-    ids=["* f64 array", "f64 array -", "/ np.float64", "@ f64 array", "maximum f64",
-         "concatenate f64", "+ f64 Tensor"],
+    ids=[
+        "* f64 array",
+        "f64 array -",
+        "/ np.float64",
+        "@ f64 array",
+        "maximum f64",
+        "concatenate f64",
+        "+ f64 Tensor",
+    ],
 )
 @pytest.mark.parametrize("dtype", [np.float32, np.float16])
 def test_gradient_dtype_equals_data_dtype_even_with_float64_constants(build, dtype):

@@ -158,10 +158,8 @@ GRAPHS_WITH_SHARED_GRADIENTS = [
     # (build from two leaves x and w, the grad= argument or None)
     pytest.param(lambda x, w: (x + w).sum(), None, id="x + w"),
     pytest.param(lambda x, w: x + w, np.ones(3), id="x + w, grad= given"),
-    pytest.param(lambda x, w: ((x + w).retain_grad() + 0.0).sum(), None,
-                 id="x + w retained"),
-    pytest.param(lambda x, w: (x.reshape(3, 1) + w.reshape(3, 1)).sum(), None,
-                 id="reshaped x + w"),
+    pytest.param(lambda x, w: ((x + w).retain_grad() + 0.0).sum(), None, id="x + w retained"),
+    pytest.param(lambda x, w: (x.reshape(3, 1) + w.reshape(3, 1)).sum(), None, id="reshaped x + w"),
     pytest.param(lambda x, w: al.concatenate([x, w]).sum(), None, id="concatenate"),
     pytest.param(lambda x, w: (x[:] + w[:]).sum(), None, id="sliced"),
     pytest.param(lambda x, w: x, np.ones(3), id="backward on a leaf"),
@@ -198,8 +196,11 @@ def test_modifying_x_grad_in_place_does_not_change_w_grad():
 
 @pytest.mark.parametrize(
     "make_seed",
-    [lambda: np.array([1.0, 10.0, 100.0]), lambda: Tensor([1.0, 10.0, 100.0]),
-     lambda: [1.0, 10.0, 100.0]],
+    [
+        lambda: np.array([1.0, 10.0, 100.0]),
+        lambda: Tensor([1.0, 10.0, 100.0]),
+        lambda: [1.0, 10.0, 100.0],
+    ],
     ids=["ndarray", "Tensor", "list"],
 )
 def test_backward_with_grad_computes_a_vector_jacobian_product(make_seed):
@@ -388,9 +389,12 @@ def test_detect_anomaly_names_the_first_op_whose_forward_makes_nan_or_inf(build,
     ("build", "op"),
     [
         pytest.param(lambda x: (al.sqrt(x) * 3).sum(), "sqrt", id="sqrt at 0 -> inf slope"),
-        pytest.param(lambda x: (x ** 0.5).sum(), "power", id="x ** 0.5 at 0 -> inf slope"),
-        pytest.param(lambda x: (al.log(x + 1) * 2 + al.sqrt(x)).sum(), "sqrt",
-                     id="sqrt at 0 among finite ops"),
+        pytest.param(lambda x: (x**0.5).sum(), "power", id="x ** 0.5 at 0 -> inf slope"),
+        pytest.param(
+            lambda x: (al.log(x + 1) * 2 + al.sqrt(x)).sum(),
+            "sqrt",
+            id="sqrt at 0 among finite ops",
+        ),
     ],
 )
 def test_detect_anomaly_names_the_first_op_whose_backward_makes_nan_or_inf(build, op):
@@ -429,8 +433,9 @@ def test_detect_anomaly_lets_finite_computations_through():
     x = leaf([1.0, 2.0])
     with al.detect_anomaly():
         (x.log() * x.sqrt()).sum().backward()
-    np.testing.assert_allclose(x.grad, (np.sqrt([1.0, 2.0]) / [1.0, 2.0]
-                                        + np.log([1.0, 2.0]) / (2 * np.sqrt([1.0, 2.0]))))
+    np.testing.assert_allclose(
+        x.grad, (np.sqrt([1.0, 2.0]) / [1.0, 2.0] + np.log([1.0, 2.0]) / (2 * np.sqrt([1.0, 2.0])))
+    )
 
 
 # ---- deep graphs ---------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from autograd_lite import (
 
 
 def cube(x):
-    return x ** 3
+    return x**3
 
 
 # ---- grad composes ---------------------------------------------------------------------------
@@ -87,7 +87,7 @@ def test_grad_mixed_with_backward():
 
 def test_grad_inside_no_grad_computes_the_gradient():
     with al.no_grad():
-        g = grad(lambda x: al.sum(x ** 3))(np.array([2.0]))
+        g = grad(lambda x: al.sum(x**3))(np.array([2.0]))
         assert not al.is_grad_enabled()
     np.testing.assert_allclose(g, [12.0])
 
@@ -126,10 +126,13 @@ def test_grad_keeps_namedtuples():
     np.testing.assert_array_equal(g.w, [3.0, 4.0])
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ((np.array([1, 2]),), "dtype is int64"),
-    (("text",), "holds a str"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((np.array([1, 2]),), "dtype is int64"),
+        (("text",), "holds a str"),
+    ],
+)
 def test_grad_refuses_what_has_no_gradient(args, message):
     with pytest.raises(TypeError, match=message):
         grad(lambda x: al.sum(x))(*args)
@@ -201,7 +204,7 @@ def test_vjp_returns_the_value_and_a_reusable_vjp_function():
 
 def test_backward_with_create_graph_leaves_a_differentiable_grad():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
-    (x ** 3).sum().backward(create_graph=True)
+    (x**3).sum().backward(create_graph=True)
     first = x.grad
     assert isinstance(first, Tensor) and first.requires_grad
     np.testing.assert_allclose(first.data, [3.0, 12.0])
@@ -212,7 +215,7 @@ def test_backward_with_create_graph_leaves_a_differentiable_grad():
 
 def test_gradients_does_not_touch_grad_and_can_go_twice():
     x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
-    y = (x ** 3).sum()
+    y = (x**3).sum()
     (first,) = al.gradients(y, x, create_graph=True)
     (second,) = al.gradients(first.sum(), x)
     np.testing.assert_allclose(second, [6.0, 12.0])
@@ -261,11 +264,13 @@ def test_second_derivatives_match_pytorch(rng):
         return (torch.log_softmax(h, dim=1) * h).sum() + (torch.sigmoid(x) ** 2).sum()
 
     H = hessian(ours, 1)(x0, W0)
-    H_torch = torch.autograd.functional.hessian(lambda W: theirs(torch.tensor(x0), W),
-                                                torch.tensor(W0))
+    H_torch = torch.autograd.functional.hessian(
+        lambda W: theirs(torch.tensor(x0), W), torch.tensor(W0)
+    )
     np.testing.assert_allclose(H, H_torch.numpy(), atol=1e-10)
     v = rng.standard_normal(x0.shape)
     ours_hvp = hvp(lambda x: ours(x, W0), x0, v)
-    _, theirs_hvp = torch.autograd.functional.hvp(lambda x: theirs(x, torch.tensor(W0)),
-                                                  torch.tensor(x0), torch.tensor(v))
+    _, theirs_hvp = torch.autograd.functional.hvp(
+        lambda x: theirs(x, torch.tensor(W0)), torch.tensor(x0), torch.tensor(v)
+    )
     np.testing.assert_allclose(ours_hvp, theirs_hvp.numpy(), atol=1e-10)

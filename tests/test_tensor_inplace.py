@@ -37,20 +37,23 @@ def test_tutorial_update_inside_no_grad_changes_the_tensor_in_place():
     np.testing.assert_allclose(a.data, [0.8, 1.6])
 
 
-@pytest.mark.parametrize(("update", "expected"), [
-    (lambda p: p.__iadd__(1.0), [2.0, 3.0]),
-    (lambda p: p.__isub__(np.array([1.0, 1.0])), [0.0, 1.0]),
-    (lambda p: p.__imul__(Tensor([2.0, 3.0], dtype=np.float64)), [2.0, 6.0]),
-    (lambda p: p.__itruediv__(2), [0.5, 1.0]),
-    (lambda p: p.add_(Tensor([1.0, 1.0], dtype=np.float64), alpha=-2), [-1.0, 0.0]),
-    (lambda p: p.sub_(1.0), [0.0, 1.0]),
-    (lambda p: p.mul_(3.0), [3.0, 6.0]),
-    (lambda p: p.div_(4.0), [0.25, 0.5]),
-    (lambda p: p.copy_(np.array([5.0, 6.0])), [5.0, 6.0]),
-    (lambda p: p.fill_(7.0), [7.0, 7.0]),
-    (lambda p: p.zero_(), [0.0, 0.0]),
-    (lambda p: p.__setitem__(0, 9.0), [9.0, 2.0]),
-])
+@pytest.mark.parametrize(
+    ("update", "expected"),
+    [
+        (lambda p: p.__iadd__(1.0), [2.0, 3.0]),
+        (lambda p: p.__isub__(np.array([1.0, 1.0])), [0.0, 1.0]),
+        (lambda p: p.__imul__(Tensor([2.0, 3.0], dtype=np.float64)), [2.0, 6.0]),
+        (lambda p: p.__itruediv__(2), [0.5, 1.0]),
+        (lambda p: p.add_(Tensor([1.0, 1.0], dtype=np.float64), alpha=-2), [-1.0, 0.0]),
+        (lambda p: p.sub_(1.0), [0.0, 1.0]),
+        (lambda p: p.mul_(3.0), [3.0, 6.0]),
+        (lambda p: p.div_(4.0), [0.25, 0.5]),
+        (lambda p: p.copy_(np.array([5.0, 6.0])), [5.0, 6.0]),
+        (lambda p: p.fill_(7.0), [7.0, 7.0]),
+        (lambda p: p.zero_(), [0.0, 0.0]),
+        (lambda p: p.__setitem__(0, 9.0), [9.0, 2.0]),
+    ],
+)
 def test_every_in_place_op_under_no_grad_keeps_identity_and_bumps_the_version(update, expected):
     p = leaf([1.0, 2.0])
     version = p._version
@@ -82,12 +85,15 @@ def test_tensors_without_gradients_change_in_place_outside_no_grad_too():
 # ---- refused where a gradient would be wrong ------------------------------------------------
 
 
-@pytest.mark.parametrize("change", [
-    lambda p: p.__iadd__(1.0),
-    lambda p: p.mul_(2.0),
-    lambda p: p.zero_(),
-    lambda p: p.__setitem__(0, 1.0),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda p: p.__iadd__(1.0),
+        lambda p: p.mul_(2.0),
+        lambda p: p.zero_(),
+        lambda p: p.__setitem__(0, 1.0),
+    ],
+)
 def test_in_place_change_of_a_leaf_that_requires_grad_is_refused(change):
     p = leaf([1.0, 2.0])
     with pytest.raises(RuntimeError, match="leaf tensor that requires grad.*no_grad"):
@@ -121,12 +127,15 @@ def test_augmented_assignment_of_a_gradient_carrying_value_into_a_plain_tensor_i
     np.testing.assert_array_equal(w.grad, [3.0, 3.0])
 
 
-@pytest.mark.parametrize("change", [
-    lambda h, x: h.add_(x),
-    lambda h, x: h.mul_(2.0),
-    lambda h, x: h.__setitem__(0, x[1]),
-    lambda h, x: h.copy_(x),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda h, x: h.add_(x),
+        lambda h, x: h.mul_(2.0),
+        lambda h, x: h.__setitem__(0, x[1]),
+        lambda h, x: h.copy_(x),
+    ],
+)
 def test_named_in_place_methods_inside_a_graph_are_refused(change):
     x = leaf([1.0, 2.0])
     h = x * 2

@@ -56,8 +56,9 @@ SYNONYMS = [
 ]
 
 
-@pytest.mark.parametrize(("op", "numpy_words", "torch_words"), SYNONYMS,
-                         ids=[str(n) for n, _, _ in SYNONYMS])
+@pytest.mark.parametrize(
+    ("op", "numpy_words", "torch_words"), SYNONYMS, ids=[str(n) for n, _, _ in SYNONYMS]
+)
 def test_pytorch_keywords_mean_the_numpy_ones(op, numpy_words, torch_words, x):
     np.testing.assert_array_equal(op(x, **torch_words).data, op(x, **numpy_words).data)
 
@@ -73,15 +74,19 @@ AXIS_FUNCTIONS = sorted(name for name in al.__all__ if _takes_an_axis(getattr(al
 
 
 def test_the_rule_covers_every_function_with_an_axis():
-    assert {"sum", "mean", "max", "var", "split", "cumsum", "flip", "concatenate"} <= \
-        set(AXIS_FUNCTIONS)
+    assert {"sum", "mean", "max", "var", "split", "cumsum", "flip", "concatenate"} <= set(
+        AXIS_FUNCTIONS
+    )
 
 
 @pytest.mark.parametrize("name", AXIS_FUNCTIONS)
 def test_every_function_with_an_axis_takes_dim(name):
     fn = getattr(al, name)
-    accepts = "dim" in inspect.signature(fn).parameters or \
-        "dim" in getattr(fn, "synonyms", {}) or "dims" in getattr(fn, "synonyms", {})
+    accepts = (
+        "dim" in inspect.signature(fn).parameters
+        or "dim" in getattr(fn, "synonyms", {})
+        or "dims" in getattr(fn, "synonyms", {})
+    )
     assert accepts, f"al.{name} takes axis= but not PyTorch's dim="
 
 
@@ -132,8 +137,9 @@ def test_max_with_dim_sends_the_gradient_to_the_first_maximum_as_pytorch():
 def test_var_and_std_with_dim_are_pytorchs_sample_estimates(x):
     data = x.data
     np.testing.assert_allclose(x.var(dim=1).data, data.var(axis=1, ddof=1))
-    np.testing.assert_allclose(x.std(dim=1, keepdim=True).data,
-                               data.std(axis=1, ddof=1, keepdims=True))
+    np.testing.assert_allclose(
+        x.std(dim=1, keepdim=True).data, data.std(axis=1, ddof=1, keepdims=True)
+    )
     np.testing.assert_allclose(x.var(axis=1).data, data.var(axis=1))  # NumPy: ddof 0
     np.testing.assert_allclose(x.var().data, data.var())
     np.testing.assert_allclose(x.std(dim=0, unbiased=False).data, data.std(axis=0))
@@ -179,10 +185,12 @@ def test_transpose_of_two_axes_swaps_them_on_any_tensor(x):
 def test_transpose_and_its_gradient_agree_with_pytorch(x):
     torch = pytest.importorskip("torch")
     t = torch.tensor(x.data)
-    for ours, theirs in ((x.transpose(0, 1), t.transpose(0, 1)),
-                         (x.transpose(2, 1), t.transpose(2, 1)),
-                         (x.permute(2, 0, 1), t.permute(2, 0, 1)),
-                         (x.swapaxes(0, 2), t.swapaxes(0, 2))):
+    for ours, theirs in (
+        (x.transpose(0, 1), t.transpose(0, 1)),
+        (x.transpose(2, 1), t.transpose(2, 1)),
+        (x.permute(2, 0, 1), t.permute(2, 0, 1)),
+        (x.swapaxes(0, 2), t.swapaxes(0, 2)),
+    ):
         np.testing.assert_array_equal(ours.data, theirs.numpy())
     assert al.gradcheck(lambda v: v.transpose(0, 1) * 2, [x.data]) is True
 
@@ -237,12 +245,18 @@ def test_a_pytorch_snippet_gives_pytorchs_numbers(rng):
     torch = pytest.importorskip("torch")
     data = rng.standard_normal((4, 3))
     results = []
-    for lib, make in ((torch, lambda a: torch.tensor(a, requires_grad=True)),
-                      (al, lambda a: al.tensor(a, requires_grad=True))):
+    for lib, make in (
+        (torch, lambda a: torch.tensor(a, requires_grad=True)),
+        (al, lambda a: al.tensor(a, requires_grad=True)),
+    ):
         w = make(data)
         h = lib.cat([w, w * 2], dim=1).transpose(0, 1)
-        y = h.softmax(dim=0).max(dim=1)[0].sum() + w.std(dim=0).mean() + \
-            w.unsqueeze(0).flatten(1).clamp(min=-0.5).sum() + w.var(dim=1, keepdim=True).sum()
+        y = (
+            h.softmax(dim=0).max(dim=1)[0].sum()
+            + w.std(dim=0).mean()
+            + w.unsqueeze(0).flatten(1).clamp(min=-0.5).sum()
+            + w.var(dim=1, keepdim=True).sum()
+        )
         y.backward()
         results.append((float(y.item()), np.asarray(w.grad)))
     assert results[1][0] == pytest.approx(results[0][0], rel=1e-12)
@@ -250,6 +264,22 @@ def test_a_pytorch_snippet_gives_pytorchs_numbers(rng):
 
 
 def test_ops_namespace_serves_op_bodies_on_tensors():
-    for name in ("sum", "mean", "prod", "cumsum", "flip", "tensordot", "einsum", "transpose",
-                 "swapaxes", "expand_dims", "squeeze", "pad", "sin", "cos", "where", "clip"):
+    for name in (
+        "sum",
+        "mean",
+        "prod",
+        "cumsum",
+        "flip",
+        "tensordot",
+        "einsum",
+        "transpose",
+        "swapaxes",
+        "expand_dims",
+        "squeeze",
+        "pad",
+        "sin",
+        "cos",
+        "where",
+        "clip",
+    ):
         assert callable(getattr(ops, name)), name

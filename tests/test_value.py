@@ -75,8 +75,8 @@ FORWARD_CASES = [
     pytest.param(lambda v: v / 4, lambda x: x / 4, 1.3, id="x / 4"),
     pytest.param(lambda v: 4 / v, lambda x: 4 / x, 1.3, id="4 / x"),
     pytest.param(lambda v: 5 - v, lambda x: 5 - x, 1.3, id="5 - x"),
-    pytest.param(lambda v: v ** 0.5, math.sqrt, 2.0, id="x ** 0.5"),
-    pytest.param(lambda v: 2 ** v, lambda x: 2**x, 0.8, id="2 ** x"),
+    pytest.param(lambda v: v**0.5, math.sqrt, 2.0, id="x ** 0.5"),
+    pytest.param(lambda v: 2**v, lambda x: 2**x, 0.8, id="2 ** x"),
     pytest.param(lambda v: v.relu(), lambda x: max(0.0, x), -0.7, id="relu"),
     pytest.param(Value.tanh, math.tanh, 0.4, id="tanh"),
     pytest.param(Value.exp, math.exp, 1.2, id="exp"),
@@ -333,8 +333,7 @@ def test_micrograd_style_mlp_training_decreases_the_loss():
         def __init__(self, nin, nouts):
             sizes = [nin] + nouts
             self.layers = [
-                Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1)
-                for i in range(len(nouts))
+                Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1) for i in range(len(nouts))
             ]
 
         def __call__(self, x):
@@ -430,15 +429,19 @@ def test_topological_order_is_the_depth_first_order_on_random_graphs():
             count = rng.randint(0, min(4, len(nodes)))
             nodes.append(_Node(*rng.choices(nodes, k=count)))  # repeats allowed, as in x * x
         roots = rng.sample(nodes, rng.randint(1, min(3, len(nodes))))
-        assert [id(n) for n in topological_order(*roots)] == \
-            [id(n) for n in _depth_first_order(*roots)]
+        assert [id(n) for n in topological_order(*roots)] == [
+            id(n) for n in _depth_first_order(*roots)
+        ]
 
 
-@pytest.mark.parametrize("build", [
-    pytest.param(lambda b: (b + 1.0) * b, id="the second parent made the first"),
-    pytest.param(lambda b: b * (b + 1.0), id="the first parent made the second"),
-    pytest.param(lambda b: ((b * b).tanh() + b) * (b * b).exp(), id="shared inner nodes"),
-])
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(lambda b: (b + 1.0) * b, id="the second parent made the first"),
+        pytest.param(lambda b: b * (b + 1.0), id="the first parent made the second"),
+        pytest.param(lambda b: ((b * b).tanh() + b) * (b * b).exp(), id="shared inner nodes"),
+    ],
+)
 def test_backward_visits_a_node_after_every_node_that_uses_it(build):
     assert_value_grads(lambda v: build(v[0] * 2.0), [0.7])  # b: an inner node, used twice
 
@@ -571,7 +574,7 @@ def test_exponent_gradient_needs_a_positive_base(base, exponent):
 
 def test_square_root_at_zero_has_an_infinite_slope():
     x = Value(0.0)
-    y = x ** 0.5
+    y = x**0.5
     y.backward()
     assert y.data == 0.0
     assert x.grad == math.inf

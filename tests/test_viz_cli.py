@@ -15,8 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "viz", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "viz", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_help_explains_the_commands():
@@ -49,8 +55,20 @@ def test_lecture_writes_the_network_graph_frames_and_page(tmp_path):
 @pytest.mark.render
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot program")
 def test_network_only_with_a_loss(tmp_path):
-    code = main(["lecture", "--out", str(tmp_path), "--formats", "svg,png", "--network-only",
-                 "--loss", "binary_crossentropy", "--y", "0"])
+    code = main(
+        [
+            "lecture",
+            "--out",
+            str(tmp_path),
+            "--formats",
+            "svg,png",
+            "--network-only",
+            "--loss",
+            "binary_crossentropy",
+            "--y",
+            "0",
+        ]
+    )
     assert code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["network.png", "network.svg"]
     assert "binary_crossentropy" in (tmp_path / "network.svg").read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from viz.graph import summarize
 def micrograd_expression():
     a = Value(-4.0, label="a")
     b = Value(2.0, label="b")
-    c = a * b + b ** 3
+    c = a * b + b**3
     c.label = "c"
     d = (c + a).relu() + (a / b).tanh()
     d.label = "d"
@@ -106,7 +106,7 @@ def test_tensor_grads_before_and_after_backward():
 
 def test_user_labels_are_escaped():
     a = Value(1.0, label="<b>&\\N")
-    b = (a * 2)
+    b = a * 2
     b.label = 'say "x"'
     source = draw_graph(b).source
     assert "&lt;b&gt;&amp;\\\\N" in source
@@ -124,7 +124,7 @@ def test_digits_are_configurable():
 def test_font_is_configurable():
     a = Value(1.0)
     assert 'fontname="DejaVu Sans"' in draw_graph(a).source
-    assert 'fontname=Helvetica' in draw_graph(a, font="Helvetica").source
+    assert "fontname=Helvetica" in draw_graph(a, font="Helvetica").source
 
 
 def test_large_graph_warns_and_suggests_tensors():
@@ -141,8 +141,7 @@ def test_large_graph_warns_and_suggests_tensors():
 
 def test_tensor_summary_is_capped_by_max_elements():
     assert summarize(np.array(2.0)) == ["2.0000"]
-    assert summarize(np.array([[1.0, 2.0], [3.0, 4.0]])) == ["[1.0000, 2.0000]",
-                                                            "[3.0000, 4.0000]"]
+    assert summarize(np.array([[1.0, 2.0], [3.0, 4.0]])) == ["[1.0000, 2.0000]", "[3.0000, 4.0000]"]
     big = summarize(np.arange(100.0), max_elements=6)
     assert big[0] == "[0.0000, 1.0000, 2.0000, …]"
     assert "mean 49.5000" in big[1] and "max 99.0000" in big[2]
@@ -172,6 +171,7 @@ def test_session_defaults_come_from_viz_options(monkeypatch):
 
 # ---- every gradient after backward: draw_graph(root, backward=True) ----------------------------
 
+
 def test_backward_true_shows_every_gradient_the_root_s_1_included():
     W, h, loss = tensor_expression()
     source = draw_graph(loss, backward=True).source
@@ -183,8 +183,7 @@ def test_backward_true_shows_every_gradient_the_root_s_1_included():
     needing = [node for node in order if node.requires_grad]
     assert len(needing) == len(order) - 1
     assert source.count("none (constant)") == 1
-    root_box = re.search(rf"^\s*n{len(order) - 1} \[label=<(.*)>\]$", source,
-                         flags=re.M).group(1)
+    root_box = re.search(rf"^\s*n{len(order) - 1} \[label=<(.*)>\]$", source, flags=re.M).group(1)
     assert re.search(r">1\.0000<", root_box)  # ∂loss/∂loss = 1
     # the intermediate h = x Wᵀ + b: its gradient is s'(h) = s(h)(1 - s(h)), summarized
     s = 1 / (1 + np.exp(-h.data))
@@ -266,7 +265,7 @@ def test_clusters_box_groups_of_nodes():
     W, h, loss = tensor_expression()
     source = draw_graph(loss, clusters=[("layer 1", [h])]).source
     assert "subgraph cluster_0" in source and "layer 1" in source
-    cluster = source[source.index("subgraph cluster_0"):]
+    cluster = source[source.index("subgraph cluster_0") :]
     from autograd_lite.graph import topological_order
 
     index = next(i for i, node in enumerate(topological_order(loss)) if node is h)

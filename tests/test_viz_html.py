@@ -48,9 +48,17 @@ def page(tmp_path_factory):
 
 def run_page(path, hash_="", budget_ms=3000, tmp_path=None):
     """The page's DOM after Chromium has loaded it and run its timers for ``budget_ms``."""
-    args = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-extensions", f"--virtual-time-budget={budget_ms}", "--dump-dom",
-            path.as_uri() + hash_]
+    args = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-extensions",
+        f"--virtual-time-budget={budget_ms}",
+        "--dump-dom",
+        path.as_uri() + hash_,
+    ]
     if tmp_path is not None:
         args.insert(1, f"--user-data-dir={tmp_path / 'chromium-profile'}")
     result = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
@@ -68,8 +76,7 @@ def shown(dom):
 def with_script(path, script, name):
     text = path.read_text(encoding="utf-8")
     copy = path.with_name(name)
-    copy.write_text(text.replace("</body>", f"<script>{script}</script></body>"),
-                    encoding="utf-8")
+    copy.write_text(text.replace("</body>", f"<script>{script}</script></body>"), encoding="utf-8")
     return copy
 
 
@@ -120,8 +127,9 @@ def test_play_runs_to_the_last_frame_and_stops(page, tmp_path):
     path, count = page
     script = "document.getElementById('play').click();"
     start = count - 3
-    dom = run_page(with_script(path, script, "play.html"), f"#step={start}", budget_ms=8000,
-                   tmp_path=tmp_path)
+    dom = run_page(
+        with_script(path, script, "play.html"), f"#step={start}", budget_ms=8000, tmp_path=tmp_path
+    )
     assert shown(dom) == (count, [count])
     assert 'data-playing="false"' in dom
 
@@ -131,10 +139,21 @@ def screenshot(path, out, tmp_path, height=900):
     import numpy as np
     from PIL import Image
 
-    args = [CHROMIUM, f"--user-data-dir={tmp_path / 'chromium-profile'}", "--headless",
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-            "--hide-scrollbars", "--force-device-scale-factor=1", f"--window-size=1400,{height}",
-            "--virtual-time-budget=2000", f"--screenshot={out}", path.as_uri()]
+    args = [
+        CHROMIUM,
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-extensions",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        f"--window-size=1400,{height}",
+        "--virtual-time-budget=2000",
+        f"--screenshot={out}",
+        path.as_uri(),
+    ]
     result = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0 and out.exists(), result.stderr[-2000:]
     return np.asarray(Image.open(out).convert("RGB")).astype(int)
@@ -153,8 +172,10 @@ def test_subscripts_in_the_embedded_svg_sit_where_graphviz_put_them(page, tmp_pa
     text = path.read_text(encoding="utf-8")
     both = "#frame-7, #frame-39 { display: block !important; }"  # the two frames, stacked
     pictures = []
-    for name, extra in (("as_written", both), ("spaces_kept", both + " svg text "
-                                                                      "{ white-space: pre; }")):
+    for name, extra in (
+        ("as_written", both),
+        ("spaces_kept", both + " svg text { white-space: pre; }"),
+    ):
         copy = path.with_name(f"{name}.html")
         copy.write_text(text.replace("</style>", extra + "</style>", 1), encoding="utf-8")
         pictures.append(screenshot(copy, tmp_path / f"{name}.png", tmp_path, height=1700))
@@ -164,4 +185,5 @@ def test_subscripts_in_the_embedded_svg_sit_where_graphviz_put_them(page, tmp_pa
     differing = (as_written != spaces_kept).any(axis=2)
     assert not differing.any(), (
         f"{int(differing.sum())} pixels move when the SVG's spaces are kept, rows "
-        f"{differing.any(axis=1).nonzero()[0][[0, -1]].tolist()}")
+        f"{differing.any(axis=1).nonzero()[0][[0, -1]].tolist()}"
+    )

@@ -40,18 +40,18 @@ def lecture_formulas(weights, biases, x):
     """The lecture's forward and backward pass in NumPy, for sigmoid layers and z = output."""
     values, pres = [np.asarray(x, dtype=float)], []
     for W, b in zip(weights, biases):
-        pres.append(W @ values[-1] + b)           # j̄ = Σ_i i·W_{i,j} + β_j
-        values.append(sigmoid(pres[-1]))           # j = s(j̄)
+        pres.append(W @ values[-1] + b)  # j̄ = Σ_i i·W_{i,j} + β_j
+        values.append(sigmoid(pres[-1]))  # j = s(j̄)
     deltas = [None] * len(values)
     delta_bars = [None] * len(values)
     grad_W, grad_b = [None] * len(weights), [None] * len(weights)
-    deltas[-1] = np.ones(1)                        # ∂z/∂z = 1
+    deltas[-1] = np.ones(1)  # ∂z/∂z = 1
     for layer in range(len(weights), 0, -1):
         s = values[layer]
-        delta_bars[layer] = deltas[layer] * s * (1 - s)                 # ∂z/∂j̄ = ∂z/∂j·s′(j̄)
+        delta_bars[layer] = deltas[layer] * s * (1 - s)  # ∂z/∂j̄ = ∂z/∂j·s′(j̄)
         grad_W[layer - 1] = np.outer(delta_bars[layer], values[layer - 1])  # ∂z/∂j̄ · i
-        grad_b[layer - 1] = delta_bars[layer].copy()                     # ∂z/∂β_j = ∂z/∂j̄
-        deltas[layer - 1] = weights[layer - 1].T @ delta_bars[layer]    # Σ_j ∂z/∂j̄ · W_{i,j}
+        grad_b[layer - 1] = delta_bars[layer].copy()  # ∂z/∂β_j = ∂z/∂j̄
+        deltas[layer - 1] = weights[layer - 1].T @ delta_bars[layer]  # Σ_j ∂z/∂j̄ · W_{i,j}
     return values, pres, deltas, delta_bars, grad_W, grad_b
 
 
@@ -74,6 +74,7 @@ def central_difference(f, array, index, eps=1e-6):
 
 
 # ---- names -------------------------------------------------------------------------------------
+
 
 def test_lecture_names_a_to_z():
     names = name_neurons([2, 3, 3, 1])
@@ -101,6 +102,7 @@ def test_letters_run_out_after_y_then_subscripts():
 
 
 # ---- the engine's numbers ----------------------------------------------------------------------
+
 
 def test_numbers_match_the_lecture_formulas():
     model, x = lecture_network()
@@ -165,8 +167,7 @@ def test_loss_gradients_match_finite_differences():
     z = trace.layers[-1].post[0]
     assert trace.layers[-1].grad_post[0] == pytest.approx(-1.0 / z)  # ∂L/∂z = -y/z for y = 1
     W = model.layers[0].weight.data
-    numeric = central_difference(lambda: output_of(model, x, "binary_crossentropy", 1.0), W,
-                                 (1, 0))
+    numeric = central_difference(lambda: output_of(model, x, "binary_crossentropy", 1.0), W, (1, 0))
     assert trace.layers[0].grad_weight[1, 0] == pytest.approx(numeric, abs=1e-7)
 
 
@@ -189,7 +190,7 @@ def test_other_activations_follow_the_chain_rule():
     relu, tanh, linear = trace.layers
     assert linear.activation == "linear"
     np.testing.assert_allclose(relu.grad_pre, relu.grad_post * (relu.pre > 0))
-    np.testing.assert_allclose(tanh.grad_pre, tanh.grad_post * (1 - tanh.post ** 2))
+    np.testing.assert_allclose(tanh.grad_pre, tanh.grad_post * (1 - tanh.post**2))
     np.testing.assert_allclose(linear.grad_pre, linear.grad_post)
     W = model.layers[1].weight.data
     numeric = central_difference(lambda: output_of(model, x), W, (1, 2))
@@ -231,6 +232,7 @@ def test_errors_say_what_is_wrong():
 
 # ---- the drawing -------------------------------------------------------------------------------
 
+
 def numbers_in(source):
     return set(re.findall(r"-?\d+\.\d{4}(?!\d)", source))
 
@@ -243,8 +245,16 @@ def test_drawing_shows_the_engines_numbers():
     trace = trace_network(model, x)
     shown = numbers_in(source)
     for t in trace.layers:
-        for array in (t.pre, t.post, t.bias, t.grad_post, t.grad_pre, t.grad_bias,
-                      t.weight.reshape(-1), t.grad_weight.reshape(-1)):
+        for array in (
+            t.pre,
+            t.post,
+            t.bias,
+            t.grad_post,
+            t.grad_pre,
+            t.grad_bias,
+            t.weight.reshape(-1),
+            t.grad_weight.reshape(-1),
+        ):
             for value in array:
                 assert f"{value:.4f}" in shown
     for value in trace.grad_x:
@@ -297,8 +307,9 @@ def test_edge_colour_for_sign_and_width_for_size():
         for k in range(W.shape[1]):
             key = f"L0n{k} -> L1n{m}"
             assert edges[key] == ("#2166ac" if W[m, k] >= 0 else "#d6604d")
-    order = sorted((abs(W[m, k]), float(widths[f"L0n{k} -> L1n{m}"]))
-                    for m in range(3) for k in range(2))
+    order = sorted(
+        (abs(W[m, k]), float(widths[f"L0n{k} -> L1n{m}"])) for m in range(3) for k in range(2)
+    )
     assert [w for _, w in order] == sorted(w for _, w in order)
 
 

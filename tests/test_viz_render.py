@@ -36,6 +36,7 @@ def svg_view_box(svg: str) -> str:
 
 # ---- without dot --------------------------------------------------------------------------
 
+
 def test_missing_dot_raises_a_clear_error(monkeypatch, tmp_path, lecture):
     model, x = lecture
     drawing = draw_network(model, x)
@@ -47,8 +48,12 @@ def test_missing_dot_raises_a_clear_error(monkeypatch, tmp_path, lecture):
     with pytest.raises(GraphvizNotFoundError) as error:
         drawing.save(tmp_path / "net.svg")
     message = str(error.value)
-    for words in ("`dot`", "apt-get install graphviz", "brew install graphviz",
-                  "conda install -c conda-forge graphviz"):
+    for words in (
+        "`dot`",
+        "apt-get install graphviz",
+        "brew install graphviz",
+        "conda install -c conda-forge graphviz",
+    ):
         assert words in message
     with pytest.raises(GraphvizNotFoundError):
         backprop_steps(model, x).render(tmp_path / "frames")
@@ -62,10 +67,12 @@ def test_unknown_suffix_is_refused(tmp_path):
 
 # ---- with dot -----------------------------------------------------------------------------
 
+
 @pytest.mark.render
 @needs_dot
-@pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"),
-                                           (".pdf", b"%PDF")])
+@pytest.mark.parametrize(
+    "suffix, magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF")]
+)
 def test_save_picks_the_format_from_the_suffix(tmp_path, lecture, suffix, magic):
     model, x = lecture
     path = draw_network(model, x).save(tmp_path / f"network{suffix}")
@@ -79,8 +86,11 @@ def test_svg_has_true_bars_and_the_font(lecture):
     svg = draw_network(model, x).svg()
     assert 'font-family="DejaVu Sans"' in svg
     # a bar: a short horizontal line (the top border of the letter's cell) over 'h'
-    match = re.search(r'<polyline fill="none" stroke="black" points="([\d.]+),(-?[\d.]+) '
-                      r'([\d.]+),(-?[\d.]+) "/>\s*<text[^>]*>h</text>', svg)
+    match = re.search(
+        r'<polyline fill="none" stroke="black" points="([\d.]+),(-?[\d.]+) '
+        r'([\d.]+),(-?[\d.]+) "/>\s*<text[^>]*>h</text>',
+        svg,
+    )
     assert match and match.group(2) == match.group(4)
 
 
@@ -116,8 +126,9 @@ def test_all_frames_have_the_same_size_and_layout(tmp_path, lecture):
 
     def geometry(svg):  # where each node and edge is drawn
         nodes = re.findall(r'<title>(L\d+n\d+)</title>\s*<polygon[^>]*points="([^"]*)"', svg)
-        edges = re.findall(r'<title>(L\d+n\d+&#45;&gt;L\d+n\d+)</title>\s*<path[^>]*d="([^"]*)"',
-                           svg)
+        edges = re.findall(
+            r'<title>(L\d+n\d+&#45;&gt;L\d+n\d+)</title>\s*<path[^>]*d="([^"]*)"', svg
+        )
         return nodes, edges
 
     nodes, edges = geometry(svgs[0])
@@ -127,13 +138,14 @@ def test_all_frames_have_the_same_size_and_layout(tmp_path, lecture):
         assert these_nodes == nodes
         # the current edge is drawn with a halo (three parallel lines): skip its path
         kind, *where = step.target
-        current = (f"L{where[0]}n{where[1]}&#45;&gt;L{where[0] + 1}n{where[2]}"
-                   if kind == "gw" else None)
-        assert [e for e in these_edges if e[0] != current] == \
-            [e for e in edges if e[0] != current]
+        current = (
+            f"L{where[0]}n{where[1]}&#45;&gt;L{where[0] + 1}n{where[2]}" if kind == "gw" else None
+        )
+        assert [e for e in these_edges if e[0] != current] == [e for e in edges if e[0] != current]
     chosen = (0, 27, len(steps) - 1)
-    pngs = render.render_many([steps.frame(i).source for i in chosen],
-                              [tmp_path / f"{i}.png" for i in chosen], "png")
+    pngs = render.render_many(
+        [steps.frame(i).source for i in chosen], [tmp_path / f"{i}.png" for i in chosen], "png"
+    )
     assert len({png_size(p.read_bytes()) for p in pngs}) == 1
 
 
@@ -169,8 +181,12 @@ def nn_two_layers():
 
     import nn
 
-    return nn.Sequential([nn.Dense(2, "sigmoid", input_shape=(2,), dtype=np.float64),
-                          nn.Dense(1, "sigmoid", input_shape=(2,), dtype=np.float64)])
+    return nn.Sequential(
+        [
+            nn.Dense(2, "sigmoid", input_shape=(2,), dtype=np.float64),
+            nn.Dense(1, "sigmoid", input_shape=(2,), dtype=np.float64),
+        ]
+    )
 
 
 @pytest.mark.render

@@ -36,8 +36,20 @@ def test_forward_then_backward_in_lecture_order(lecture_steps):
     # "c̄, d̄, ē, c, d, e, f̄, ḡ, h̄, f, g, h, z̄, z" (the lecture's forward pass)
     assert forward == [nfc(t) for t in "c̄ d̄ ē c d e f̄ ḡ h̄ f g h z̄ z".split()]
     backward = [labels.plain(s.symbol) for s in lecture_steps if s.phase == "backward"]
-    expected = ["∂z/∂z", "∂z/∂z̄", "∂z/∂β_z", "∂z/∂W_{f,z}", "∂z/∂W_{g,z}", "∂z/∂W_{h,z}",
-                "∂z/∂f", "∂z/∂g", "∂z/∂h", "∂z/∂f̄", "∂z/∂ḡ", "∂z/∂h̄"]
+    expected = [
+        "∂z/∂z",
+        "∂z/∂z̄",
+        "∂z/∂β_z",
+        "∂z/∂W_{f,z}",
+        "∂z/∂W_{g,z}",
+        "∂z/∂W_{h,z}",
+        "∂z/∂f",
+        "∂z/∂g",
+        "∂z/∂h",
+        "∂z/∂f̄",
+        "∂z/∂ḡ",
+        "∂z/∂h̄",
+    ]
     for j in "fgh":
         expected += [f"∂z/∂β_{j}"] + [f"∂z/∂W_{{{i},{j}}}" for i in "cde"]
     expected += ["∂z/∂c", "∂z/∂d", "∂z/∂e", "∂z/∂c̄", "∂z/∂d̄", "∂z/∂ē"]
@@ -99,6 +111,7 @@ def test_step_text_reads_like_the_lecture(lecture_steps):
 
 # ---- the linear-algebra view, without the lecture's two slips ---------------------------------
 
+
 def test_v_bar_1_is_c_d_e(lecture_steps):
     la = lecture_steps.linear_algebra()
     assert la.v_bar[1].plain() == [nfc("c̄"), nfc("d̄"), nfc("ē")]  # not the slides' f̄
@@ -113,7 +126,7 @@ def test_weight_gradient_matrix_uses_delta_bar(lecture_steps):
         expected = np.outer(la.v[i].values, la.delta_bar[i + 1].values)  # Δ_i = v_i δ̄_{i+1}ᵀ
         np.testing.assert_allclose(la.Delta[i].values, expected, atol=1e-12)
         np.testing.assert_allclose(la.Delta[i].values, trace.layers[i].grad_weight.T)
-        wrong = np.outer(la.v[i].values, la.delta[i + 1].values)       # the slides' δ_{i+1}
+        wrong = np.outer(la.v[i].values, la.delta[i + 1].values)  # the slides' δ_{i+1}
         assert not np.allclose(la.Delta[i].values, wrong)
     assert la.Delta[0].plain()[1][0] == "∂z/∂W_{b,c}"  # rows: the neurons of layer 0
     assert [labels.plain(n) for n in panel_notes(1, 3)][-1] == nfc("Δ_0 = v_0 δ̄_1ᵀ")
@@ -122,14 +135,19 @@ def test_weight_gradient_matrix_uses_delta_bar(lecture_steps):
 def test_delta_is_W_transpose_delta_bar(lecture_steps):
     la = lecture_steps.linear_algebra()
     for i in range(3):
-        np.testing.assert_allclose(la.delta[i].values,
-                                   la.W[i].values.T @ la.delta_bar[i + 1].values, atol=1e-12)
+        np.testing.assert_allclose(
+            la.delta[i].values, la.W[i].values.T @ la.delta_bar[i + 1].values, atol=1e-12
+        )
     for i in range(1, 4):
         v = la.v[i].values
-        np.testing.assert_allclose(la.delta_bar[i].values, v * (1 - v) * la.delta[i].values,
-                                   atol=1e-12)  # δ̄_i = s′(v̄_i) × δ_i
-    assert la.W[0].plain() == [["W_{a,c}", "W_{b,c}"], ["W_{a,d}", "W_{b,d}"],
-                               ["W_{a,e}", "W_{b,e}"]]
+        np.testing.assert_allclose(
+            la.delta_bar[i].values, v * (1 - v) * la.delta[i].values, atol=1e-12
+        )  # δ̄_i = s′(v̄_i) × δ_i
+    assert la.W[0].plain() == [
+        ["W_{a,c}", "W_{b,c}"],
+        ["W_{a,d}", "W_{b,d}"],
+        ["W_{a,e}", "W_{b,e}"],
+    ]
     np.testing.assert_array_equal(la.delta[3].values, [1.0])
 
 
@@ -140,6 +158,7 @@ def test_layer_vectors_of_a_trace_equal_the_steps_view():
 
 
 # ---- frames ------------------------------------------------------------------------------------
+
 
 def strip_state(source):
     """A frame's DOT without what changes from frame to frame: colours and the caption text.
@@ -190,12 +209,15 @@ def test_steps_with_a_loss_start_from_dL_dL():
 
 def test_softmax_output_with_cross_entropy():
     rng = np.random.default_rng(2)
-    layers = [nn.Dense(3, "tanh", input_shape=(2,), dtype=np.float64),
-              nn.Dense(3, "softmax", input_shape=(3,), dtype=np.float64)]
+    layers = [
+        nn.Dense(3, "tanh", input_shape=(2,), dtype=np.float64),
+        nn.Dense(3, "softmax", input_shape=(3,), dtype=np.float64),
+    ]
     for layer in layers:
         layer.weight.data[...] = rng.normal(0, 1, layer.weight.shape)
-    steps = backprop_steps(nn.Sequential(layers), [0.5, -0.2], y=[[0.0, 1.0, 0.0]],
-                           loss="categorical_crossentropy")
+    steps = backprop_steps(
+        nn.Sequential(layers), [0.5, -0.2], y=[[0.0, 1.0, 0.0]], loss="categorical_crossentropy"
+    )
     trace = steps.trace
     softmax = trace.layers[-1]
     for k, step in enumerate(s for s in steps if s.target[0] == "gpre" and s.target[1] == 2):
@@ -206,8 +228,10 @@ def test_softmax_output_with_cross_entropy():
 
 def test_wide_layers_use_sums():
     rng = np.random.default_rng(0)
-    layers = [nn.Dense(6, "relu", input_shape=(5,), dtype=np.float64),
-              nn.Dense(1, "sigmoid", input_shape=(6,), dtype=np.float64)]
+    layers = [
+        nn.Dense(6, "relu", input_shape=(5,), dtype=np.float64),
+        nn.Dense(1, "sigmoid", input_shape=(6,), dtype=np.float64),
+    ]
     for layer in layers:
         layer.weight.data[...] = rng.normal(0, 1, layer.weight.shape)
     steps = backprop_steps(nn.Sequential(layers), np.linspace(-1, 1, 5))

@@ -39,7 +39,18 @@ from .steps import BackpropSteps, Step, backprop_steps
 from .trace import trace_network
 
 __all__ = [
-    "BackpropSteps", "Drawing", "GraphvizNotFoundError", "LargeGraphWarning", "Options",
-    "RenderError", "Step", "backprop_steps", "draw_graph", "draw_network", "layer_vectors",
-    "options", "save_html", "trace_network",
+    "BackpropSteps",
+    "Drawing",
+    "GraphvizNotFoundError",
+    "LargeGraphWarning",
+    "Options",
+    "RenderError",
+    "Step",
+    "backprop_steps",
+    "draw_graph",
+    "draw_network",
+    "layer_vectors",
+    "options",
+    "save_html",
+    "trace_network",
 ]

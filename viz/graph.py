@@ -56,9 +56,18 @@ class _Graph:
     own_gradients: dict | None = None
 
 
-def draw_graph(root, rankdir: str = "LR", *, backward: bool = False, model=None,
-               clusters=None, max_elements: int = 6, digits: int | None = None,
-               font: str | None = None, title: str | None = None) -> Drawing:
+def draw_graph(
+    root,
+    rankdir: str = "LR",
+    *,
+    backward: bool = False,
+    model=None,
+    clusters=None,
+    max_elements: int = 6,
+    digits: int | None = None,
+    font: str | None = None,
+    title: str | None = None,
+) -> Drawing:
     """Draw the graph of operations that computed ``root`` (a ``Value`` or a ``Tensor``).
 
     Each value node shows ``data`` and ``grad`` = ∂z/∂(node), where z is the value that
@@ -105,7 +114,8 @@ def draw_graph(root, rankdir: str = "LR", *, backward: bool = False, model=None,
             f"draw_graph: {len(order)} value nodes (more than {opts.max_nodes}); Graphviz "
             "takes long to lay out graphs this large. Draw the Tensor expression instead of "
             "scalar Values (one node per array), or use viz.draw_network for a Sequential.",
-            LargeGraphWarning, stacklevel=2,
+            LargeGraphWarning,
+            stacklevel=2,
         )
     graph = _Graph(root, order, _parameter_names(model))
     if not backward:
@@ -134,18 +144,23 @@ def _check_not_released(order) -> None:
                 f"this graph was released by backward() (a tensor made by {node.op!r} no "
                 "longer knows its inputs), so it cannot be drawn. Draw it before backward(): "
                 "viz.draw_graph(loss, backward=True) runs a backward pass of its own and shows "
-                "every gradient; or call loss.backward(retain_graph=True).")
+                "every gradient; or call loss.backward(retain_graph=True)."
+            )
 
 
 def _tensor_gradients(root: Tensor, order) -> dict:
     """id(node) → ∂root/∂node for every tensor of the graph that requires grad, the root's 1
     included: one backward pass that keeps the graph and reads or changes no ``.grad``."""
     if not root.requires_grad:
-        raise RuntimeError("draw_graph(backward=True): nothing in this graph requires a "
-                           "gradient (no input has requires_grad=True)")
+        raise RuntimeError(
+            "draw_graph(backward=True): nothing in this graph requires a "
+            "gradient (no input has requires_grad=True)"
+        )
     if root.size != 1:
-        raise ValueError(f"draw_graph(backward=True) differentiates one number (a loss); "
-                         f"this root has shape {root.shape}: reduce it first (.sum())")
+        raise ValueError(
+            f"draw_graph(backward=True) differentiates one number (a loss); "
+            f"this root has shape {root.shape}: reduce it first (.sum())"
+        )
     nodes = [node for node in order if node.requires_grad]
     found = gradients(root, nodes, retain_graph=True, allow_unused=True)
     return {id(node): grad for node, grad in zip(nodes, found) if grad is not None}
@@ -170,8 +185,9 @@ def _parameter_names(model) -> dict:
     if model is None:
         return {}
     if not hasattr(model, "named_parameters"):
-        raise TypeError(f"model must be an nn module (with named_parameters()), got "
-                        f"{type(model).__name__}")
+        raise TypeError(
+            f"model must be an nn module (with named_parameters()), got {type(model).__name__}"
+        )
     return {id(parameter): name for name, parameter in model.named_parameters()}
 
 
@@ -182,20 +198,33 @@ def _digraph(graph: _Graph, rankdir, opts, clusters, max_elements, title) -> Dra
     size = opts.font_size
     dot = graphviz.Digraph(
         "computation_graph",
-        graph_attr={"rankdir": rankdir, "fontname": opts.font, "bgcolor": "white",
-                    "nodesep": "0.25", "ranksep": "0.35"},
+        graph_attr={
+            "rankdir": rankdir,
+            "fontname": opts.font,
+            "bgcolor": "white",
+            "nodesep": "0.25",
+            "ranksep": "0.35",
+        },
         node_attr={"fontname": opts.font, "fontsize": f"{size:g}", "shape": "plain"},
         edge_attr={"fontname": opts.font, "color": opts.border, "arrowsize": "0.7"},
     )
     if title:
-        dot.attr(label=f"<{labels.graphviz(labels.literal(title), size=size + 2)}>",
-                 labelloc="t", fontsize=f"{size + 2:g}")
+        dot.attr(
+            label=f"<{labels.graphviz(labels.literal(title), size=size + 2)}>",
+            labelloc="t",
+            fontsize=f"{size + 2:g}",
+        )
     groups = _cluster_of(clusters, position)
     boxes = {None: dot}
     for number, (cluster_title, _) in enumerate(clusters or ()):
         box = graphviz.Digraph(f"cluster_{number}")
-        box.attr(label=f"<{labels.graphviz(labels.literal(cluster_title), size=size)}>",
-                 style="rounded,dashed", color=opts.border, labeljust="l", margin="10")
+        box.attr(
+            label=f"<{labels.graphviz(labels.literal(cluster_title), size=size)}>",
+            style="rounded,dashed",
+            color=opts.border,
+            labeljust="l",
+            margin="10",
+        )
         boxes[number] = box
     for i, node in enumerate(order):
         name = f"n{i}"
@@ -206,9 +235,18 @@ def _digraph(graph: _Graph, rankdir, opts, clusters, max_elements, title) -> Dra
         box.node(name, label=f"<{table}>")
         if _parents(node):
             op = f"n{i}op"
-            box.node(op, label=f"<{_op_table(_op_name(node), opts)}>", shape="ellipse",
-                     style="filled", fillcolor="#f1f3f5", color=opts.border, margin="0.04,0.02",
-                     height="0.3", width="0.3", fontsize=f"{size - 2:g}")
+            box.node(
+                op,
+                label=f"<{_op_table(_op_name(node), opts)}>",
+                shape="ellipse",
+                style="filled",
+                fillcolor="#f1f3f5",
+                color=opts.border,
+                margin="0.04,0.02",
+                height="0.3",
+                width="0.3",
+                fontsize=f"{size - 2:g}",
+            )
             for parent in _parents(node):
                 dot.edge(f"n{position[id(parent)]}", op)
             dot.edge(op, name)
@@ -239,8 +277,9 @@ def _cluster_of(clusters, position) -> dict:
     for number, (cluster_title, nodes) in enumerate(clusters or ()):
         for node in nodes:
             if id(node) not in position:
-                raise ValueError(f"cluster {cluster_title!r} holds a value that is not in "
-                                 "the graph of root")
+                raise ValueError(
+                    f"cluster {cluster_title!r} holds a value that is not in the graph of root"
+                )
             groups[position[id(node)]] = number
     return groups
 
@@ -258,19 +297,20 @@ def _op_table(op: str, opts) -> str:
     return labels.graphviz(labels.literal(op or "?"), size=opts.font_size - 2)
 
 
-def _value_table(node, label: str, opts, max_elements: int, fill: str,
-                 tensor_grads: _TensorGrads) -> str:
+def _value_table(
+    node, label: str, opts, max_elements: int, fill: str, tensor_grads: _TensorGrads
+) -> str:
     if isinstance(node, Value):
         head = [labels.literal(label)] if label else []
         data_lines = [labels.literal(labels.fmt(node.data, opts.digits))]
-        grad_lines = ([labels.literal(labels.fmt(node.grad, opts.digits))] if node.has_grad
-                      else None)
+        grad_lines = [labels.literal(labels.fmt(node.grad, opts.digits))] if node.has_grad else None
         grad_note = "not yet computed"
     else:
         head = [labels.literal(label)] if label else []
         head.append(labels.literal(_shape_text(node)))
-        data_lines = [labels.literal(line)
-                      for line in summarize(node.numpy(), opts.digits, max_elements)]
+        data_lines = [
+            labels.literal(line) for line in summarize(node.numpy(), opts.digits, max_elements)
+        ]
         grad_lines, grad_note = _tensor_grad(node, opts, max_elements, tensor_grads)
     size = opts.font_size
     muted = lambda text: labels.graphviz(text, size=size - 3, color=opts.muted)  # noqa: E731
@@ -284,11 +324,13 @@ def _value_table(node, label: str, opts, max_elements: int, fill: str,
     else:
         grad_cell = _lines([(line, "normal") for line in grad_lines], opts)
     data_cell = _lines([(line, "normal") for line in data_lines], opts)
-    return (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" STYLE="ROUNDED" '
-            f'COLOR="{opts.border}" BGCOLOR="{fill}">'
-            f'<TR>{head_cell}<TD>{muted("data")}</TD><VR/><TD>{muted("grad")}</TD></TR>'
-            f'<TR><TD VALIGN="TOP">{data_cell}</TD><VR/><TD VALIGN="TOP">{grad_cell}</TD></TR>'
-            "</TABLE>")
+    return (
+        f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" STYLE="ROUNDED" '
+        f'COLOR="{opts.border}" BGCOLOR="{fill}">'
+        f"<TR>{head_cell}<TD>{muted('data')}</TD><VR/><TD>{muted('grad')}</TD></TR>"
+        f'<TR><TD VALIGN="TOP">{data_cell}</TD><VR/><TD VALIGN="TOP">{grad_cell}</TD></TR>'
+        "</TABLE>"
+    )
 
 
 def _lines(lines, opts) -> str:
@@ -305,7 +347,7 @@ def _lines(lines, opts) -> str:
             cell = labels.graphviz(pieces, size=size, bold=(style == "bold"))
         rows.append(f"<TR><TD>{cell}</TD></TR>")
     if len(rows) == 1:
-        return rows[0][len("<TR><TD>"):-len("</TD></TR>")]
+        return rows[0][len("<TR><TD>") : -len("</TD></TR>")]
     return f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{"".join(rows)}</TABLE>'
 
 
@@ -325,8 +367,10 @@ class _TensorGrads:
 
 
 def _tensor_grads(graph: _Graph) -> _TensorGrads:
-    backward_ran = any(isinstance(node, Tensor) and not node.parents and node.grad is not None
-                       for node in graph.order)
+    backward_ran = any(
+        isinstance(node, Tensor) and not node.parents and node.grad is not None
+        for node in graph.order
+    )
     return _TensorGrads(graph.own_gradients, backward_ran)
 
 
@@ -362,9 +406,11 @@ def summarize(array, digits: int = 4, max_elements: int = 6) -> list:
         if array.ndim == 2:
             return [row(r) for r in array]
         flat = array.reshape(-1)
-        return [row(flat[i:i + 4]) for i in range(0, flat.size, 4)]
+        return [row(flat[i : i + 4]) for i in range(0, flat.size, 4)]
     flat = array.reshape(-1).astype(numpy.float64)
-    head = "[" + ", ".join(labels.fmt(v, digits) for v in flat[:min(3, max_elements)]) + ", …]"
-    return [head,
-            f"min {labels.fmt(flat.min(), digits)}  mean {labels.fmt(flat.mean(), digits)}",
-            f"max {labels.fmt(flat.max(), digits)}"]
+    head = "[" + ", ".join(labels.fmt(v, digits) for v in flat[: min(3, max_elements)]) + ", …]"
+    return [
+        head,
+        f"min {labels.fmt(flat.min(), digits)}  mean {labels.fmt(flat.mean(), digits)}",
+        f"max {labels.fmt(flat.max(), digits)}",
+    ]

@@ -146,14 +146,25 @@ def save_html(steps, path, *, title: str | None = None, delay_ms: int = 1200) ->
     captions = [labels.html(step.equation(digits)) for step in steps]
     frames = "\n".join(
         f'<div class="frame" id="frame-{i + 1}" data-step="{i + 1}"{" hidden" if i else ""}>'
-        f"{svg}</div>" for i, svg in enumerate(svgs))
+        f"{svg}</div>"
+        for i, svg in enumerate(svgs)
+    )
     items = "\n".join(
         f'<li class="{step.phase}" data-step="{step.number}">{labels.html(step.equation(digits))}'
-        "</li>" for step in steps)
-    page = _PAGE.format(title=_html.escape(title), style=_STYLE, count=len(steps),
-                        first_caption=captions[0] if captions else "", frames=frames,
-                        items=items, captions=_json_for_html(captions), delay=int(delay_ms),
-                        script=_SCRIPT)
+        "</li>"
+        for step in steps
+    )
+    page = _PAGE.format(
+        title=_html.escape(title),
+        style=_STYLE,
+        count=len(steps),
+        first_caption=captions[0] if captions else "",
+        frames=frames,
+        items=items,
+        captions=_json_for_html(captions),
+        delay=int(delay_ms),
+        script=_SCRIPT,
+    )
     path.write_text(page, encoding="utf-8")
     return path
 

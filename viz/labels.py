@@ -81,7 +81,7 @@ def parse(markup: str) -> tuple:
                 end = markup.find("}", i + 2)
                 if end < 0:
                     raise ValueError(f"unclosed subscript _{{ in formula {markup!r}")
-                pieces.append(Piece("sub", markup[i + 2:end]))
+                pieces.append(Piece("sub", markup[i + 2 : end]))
                 i = end + 1
             else:
                 pieces.append(Piece("sub", markup[i + 1]))
@@ -111,6 +111,7 @@ def as_pieces(formula) -> tuple:
 
 
 # ---- plain text and web pages ---------------------------------------------------------------
+
 
 def plain(formula) -> str:
     """Unicode text: h̄ as 'h' + U+0304 (NFC-composed, so ē is one character), W_{c,h}."""
@@ -158,6 +159,7 @@ def html(formula) -> str:
 
 # ---- Graphviz HTML-like labels --------------------------------------------------------------
 
+
 def escape(text) -> str:
     """``text`` for a Graphviz HTML-like label, shown literally.
 
@@ -167,8 +169,13 @@ def escape(text) -> str:
     would otherwise refuse the label, or join the lines without even a space.
     """
     text = printable(text)
-    text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;").replace("'", "&#39;"))
+    text = (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
     return text.replace("\\", "\\\\").replace("\n", "<BR/>")
 
 
@@ -177,8 +184,15 @@ def line_height(size: float) -> float:
     return 1.17 * size
 
 
-def graphviz(formula, *, size: float = 14, color: str | None = None, bold: bool = False,
-             width: float | None = None, align: str = "RIGHT") -> str:
+def graphviz(
+    formula,
+    *,
+    size: float = 14,
+    color: str | None = None,
+    bold: bool = False,
+    width: float | None = None,
+    align: str = "RIGHT",
+) -> str:
     """Graphviz HTML-like content for ``formula``, to put inside a ``<TD>``.
 
     Plain text stays plain text (the ``<TD>``'s ``ALIGN`` places it). A formula with bars or
@@ -218,20 +232,26 @@ def graphviz(formula, *, size: float = 14, color: str | None = None, bold: bool 
             bar_color = f' COLOR="{color}"' if color else ""
             cells.append(f'<TD BORDER="1" SIDES="T"{bar_color}>{font(escape(text), size)}</TD>')
         else:
-            cells.append(f'<TD VALIGN="BOTTOM" HEIGHT="{row_height}">'
-                         f"{font(escape(text), sub_size)}</TD>")
+            cells.append(
+                f'<TD VALIGN="BOTTOM" HEIGHT="{row_height}">{font(escape(text), sub_size)}</TD>'
+            )
     if width is not None:
         spare = int(width - text_width(pieces, size, bold=bold))
         if spare > 0:
             if align == "CENTER":
-                cells = ([f'<TD WIDTH="{spare // 2}"></TD>'] + cells
-                         + [f'<TD WIDTH="{spare - spare // 2}"></TD>'])
+                cells = (
+                    [f'<TD WIDTH="{spare // 2}"></TD>']
+                    + cells
+                    + [f'<TD WIDTH="{spare - spare // 2}"></TD>']
+                )
             elif align == "LEFT":
                 cells.append(f'<TD WIDTH="{spare}"></TD>')
             else:
                 cells.insert(0, f'<TD WIDTH="{spare}"></TD>')
-    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
-            f"<TR>{''.join(cells)}</TR></TABLE>")
+    return (
+        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+        f"<TR>{''.join(cells)}</TR></TABLE>"
+    )
 
 
 def _keep_spaces(text: str) -> str:
@@ -252,6 +272,7 @@ def _keep_spaces(text: str) -> str:
 
 # ---- numbers --------------------------------------------------------------------------------
 
+
 def fmt(x, digits: int = 4) -> str:
     """``x`` with ``digits`` decimals; scientific notation where that would show 0 or be long.
 
@@ -264,7 +285,7 @@ def fmt(x, digits: int = 4) -> str:
         return "inf" if x > 0 else "-inf"
     if x == 0:
         return f"{0.0:.{digits}f}"
-    if abs(x) >= 1e6 or abs(x) < 0.5 * 10.0 ** -digits:
+    if abs(x) >= 1e6 or abs(x) < 0.5 * 10.0**-digits:
         return f"{x:.{max(digits - 1, 1)}e}"
     return f"{x:.{digits}f}"
 
@@ -293,13 +314,60 @@ def short_values(y, limit: int | None = None) -> str:
 
 # Advance widths of DejaVu Sans in thousandths of an em, grouped by width.
 _WIDTHS = {
-    227: "′", 275: "'", 278: "ijl", 295: "IJ", 318: " ,.·", 337: "/:;\\|", 352: "f", 361: "-",
-    385: "ᵀ", 390: "()[]", 392: "t", 401: "!", 411: "r", 460: '"', 500: "*_`", 517: "∂",
-    521: "s", 525: "z", 531: "?", 550: "c", 557: "L", 575: "F", 579: "k", 592: "vxy", 603: "P",
-    611: "TY", 612: "oδ", 613: "a", 615: "e", 632: "EΣ", 634: "hnu", 635: "Sbdgpq",
-    636: "$0123456789{}", 638: "β", 656: "K", 684: "AVΔ", 685: "XZ", 686: "B", 695: "R",
-    698: "C", 732: "U", 748: "N", 752: "H", 770: "D", 775: "G", 780: "&", 787: "OQ", 818: "w",
-    838: "#+<=>^~−→×", 863: "M", 950: "%", 974: "m", 989: "W", 1000: "@…",
+    227: "′",
+    275: "'",
+    278: "ijl",
+    295: "IJ",
+    318: " ,.·",
+    337: "/:;\\|",
+    352: "f",
+    361: "-",
+    385: "ᵀ",
+    390: "()[]",
+    392: "t",
+    401: "!",
+    411: "r",
+    460: '"',
+    500: "*_`",
+    517: "∂",
+    521: "s",
+    525: "z",
+    531: "?",
+    550: "c",
+    557: "L",
+    575: "F",
+    579: "k",
+    592: "vxy",
+    603: "P",
+    611: "TY",
+    612: "oδ",
+    613: "a",
+    615: "e",
+    632: "EΣ",
+    634: "hnu",
+    635: "Sbdgpq",
+    636: "$0123456789{}",
+    638: "β",
+    656: "K",
+    684: "AVΔ",
+    685: "XZ",
+    686: "B",
+    695: "R",
+    698: "C",
+    732: "U",
+    748: "N",
+    752: "H",
+    770: "D",
+    775: "G",
+    780: "&",
+    787: "OQ",
+    818: "w",
+    838: "#+<=>^~−→×",
+    863: "M",
+    950: "%",
+    974: "m",
+    989: "W",
+    1000: "@…",
 }
 _WIDTH_OF = {char: width / 1000 for width, chars in _WIDTHS.items() for char in chars}
 
@@ -315,9 +383,14 @@ def text_width(formula, size: float = 14, bold: bool = False) -> float:
     total = 0.0
     for kind, text in _cells(as_pieces(formula)):
         scale = 0.72 if kind == "sub" else 1.0
-        width = max(sum(_WIDTH_OF.get(char, 0.75) for char in line
-                        if not unicodedata.combining(char))
-                    for line in printable(text).split("\n")) * size * scale
+        width = (
+            max(
+                sum(_WIDTH_OF.get(char, 0.75) for char in line if not unicodedata.combining(char))
+                for line in printable(text).split("\n")
+            )
+            * size
+            * scale
+        )
         total += math.ceil(width) + (2 if kind == "bar" else 0)
     return total
 

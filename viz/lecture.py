@@ -34,8 +34,7 @@ def lecture_network(seed: int = LECTURE_SEED, sizes=LECTURE_SIZES, activation="s
     layers = []
     for weight, bias in zip(parameters.weights, parameters.biases):
         n_out, n_in = weight.shape
-        layer = nn.Dense(n_out, activation=activation, input_shape=(n_in,),
-                         dtype=numpy.float64)
+        layer = nn.Dense(n_out, activation=activation, input_shape=(n_in,), dtype=numpy.float64)
         layer.weight.data[...] = weight
         layer.bias.data[...] = bias
         layers.append(layer)
@@ -54,8 +53,9 @@ def lecture_graph(model, x, **options):
 
     from .graph import draw_graph
 
-    v = Tensor(numpy.asarray(x, dtype=numpy.float64).reshape(1, -1), requires_grad=True,
-               label="v₀ = x")
+    v = Tensor(
+        numpy.asarray(x, dtype=numpy.float64).reshape(1, -1), requires_grad=True, label="v₀ = x"
+    )
     clusters = [("input", [v])]
     for index, layer in enumerate(model.layers, start=1):
         layer.weight.label = f"W{_SUB[index - 1]}"
@@ -66,8 +66,13 @@ def lecture_graph(model, x, **options):
         pre.label = f"v̄{_SUB[index]}"
         v.label = f"v{_SUB[index]}"
         kind = "output" if index == len(model.layers) else "hidden"
-        clusters.append((f"layer {index} ({kind}): v̄{_SUB[index]} = v{_SUB[index - 1]} "
-                         f"W{_SUB[index - 1]}ᵀ + β{_SUB[index]},  v{_SUB[index]} = "
-                         f"s(v̄{_SUB[index]})", [layer.weight, layer.bias, pre, v]))
+        clusters.append(
+            (
+                f"layer {index} ({kind}): v̄{_SUB[index]} = v{_SUB[index - 1]} "
+                f"W{_SUB[index - 1]}ᵀ + β{_SUB[index]},  v{_SUB[index]} = "
+                f"s(v̄{_SUB[index]})",
+                [layer.weight, layer.bias, pre, v],
+            )
+        )
     options.setdefault("rankdir", "TB")
     return draw_graph(v, backward=True, clusters=clusters, **options)

@@ -75,37 +75,69 @@ def layer_vectors(trace: NetworkTrace) -> LinearAlgebra:
     v, v_bar, delta, delta_bar, weights, deltas = [], [], [], [], [], []
     for layer, neurons in enumerate(names.neurons):
         n = len(neurons)
-        v.append(Quantity(f"v_{{{layer}}}", tuple(neurons),
-                          tuple(("post", layer, k) for k in range(n)), trace.values(layer)))
-        delta.append(Quantity(f"δ_{{{layer}}}", tuple(f"{d}{j}" for j in neurons),
-                              tuple(("gpost", layer, k) for k in range(n)),
-                              trace.grads(layer)))
+        v.append(
+            Quantity(
+                f"v_{{{layer}}}",
+                tuple(neurons),
+                tuple(("post", layer, k) for k in range(n)),
+                trace.values(layer),
+            )
+        )
+        delta.append(
+            Quantity(
+                f"δ_{{{layer}}}",
+                tuple(f"{d}{j}" for j in neurons),
+                tuple(("gpost", layer, k) for k in range(n)),
+                trace.grads(layer),
+            )
+        )
         if layer == 0:
             v_bar.append(None)
             delta_bar.append(None)
             continue
         t = trace.layers[layer - 1]
-        v_bar.append(Quantity(f"~v_{{{layer}}}", tuple(f"~{j}" for j in neurons),
-                              tuple(("pre", layer, k) for k in range(n)), t.pre))
-        delta_bar.append(Quantity(f"~δ_{{{layer}}}", tuple(f"{d}~{j}" for j in neurons),
-                                  tuple(("gpre", layer, k) for k in range(n)), t.grad_pre))
+        v_bar.append(
+            Quantity(
+                f"~v_{{{layer}}}",
+                tuple(f"~{j}" for j in neurons),
+                tuple(("pre", layer, k) for k in range(n)),
+                t.pre,
+            )
+        )
+        delta_bar.append(
+            Quantity(
+                f"~δ_{{{layer}}}",
+                tuple(f"{d}~{j}" for j in neurons),
+                tuple(("gpre", layer, k) for k in range(n)),
+                t.grad_pre,
+            )
+        )
     for layer, t in enumerate(trace.layers):
         rows, cols = t.weight.shape
-        weights.append(Quantity(
-            f"W_{{{layer}}}",
-            tuple(tuple(names.weight(layer, k, m) for k in range(cols)) for m in range(rows)),
-            tuple(tuple(("w", layer, k, m) for k in range(cols)) for m in range(rows)),
-            t.weight.copy()))
-        deltas.append(Quantity(
-            f"Δ_{{{layer}}}",
-            tuple(tuple(f"{d}{names.weight(layer, k, m)}" for m in range(rows))
-                  for k in range(cols)),
-            tuple(tuple(("gw", layer, k, m) for m in range(rows)) for k in range(cols)),
-            t.grad_weight.T.copy()))
+        weights.append(
+            Quantity(
+                f"W_{{{layer}}}",
+                tuple(tuple(names.weight(layer, k, m) for k in range(cols)) for m in range(rows)),
+                tuple(tuple(("w", layer, k, m) for k in range(cols)) for m in range(rows)),
+                t.weight.copy(),
+            )
+        )
+        deltas.append(
+            Quantity(
+                f"Δ_{{{layer}}}",
+                tuple(
+                    tuple(f"{d}{names.weight(layer, k, m)}" for m in range(rows))
+                    for k in range(cols)
+                ),
+                tuple(tuple(("gw", layer, k, m) for m in range(rows)) for k in range(cols)),
+                t.grad_weight.T.copy(),
+            )
+        )
     return LinearAlgebra(v, v_bar, delta, delta_bar, weights, deltas)
 
 
 # ---- the panels drawn under each layer --------------------------------------------------------
+
 
 def panel_tables(trace: NetworkTrace, layer: int, opts, ink) -> list:
     """Graphviz tables for the panels under layer ℓ, one node each: the vectors v̄_ℓ, v_ℓ, δ_ℓ,
@@ -114,8 +146,11 @@ def panel_tables(trace: NetworkTrace, layer: int, opts, ink) -> list:
     Each is a flat table (Graphviz stretches a nested table to fill its cell)."""
     la = layer_vectors(trace)
     size = opts.font_size - 3
-    vectors = [q for q in (la.v_bar[layer], la.v[layer], la.delta[layer], la.delta_bar[layer])
-               if q is not None]
+    vectors = [
+        q
+        for q in (la.v_bar[layer], la.v[layer], la.delta[layer], la.delta_bar[layer])
+        if q is not None
+    ]
     tables = [_grid(vectors, opts, ink, size)]
     if layer >= 1:
         tables.append(_grid([la.W[layer - 1]], opts, ink, size))
@@ -124,10 +159,13 @@ def panel_tables(trace: NetworkTrace, layer: int, opts, ink) -> list:
     width = max(labels.text_width(note, size) for note in notes)
     rows = "".join(
         f'<TR><TD ALIGN="LEFT">'
-        f'{labels.graphviz(note, size=size, color=opts.muted, width=width, align="LEFT")}'
-        "</TD></TR>" for note in notes)
-    tables.append(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}'
-                  "</TABLE>")
+        f"{labels.graphviz(note, size=size, color=opts.muted, width=width, align='LEFT')}"
+        "</TD></TR>"
+        for note in notes
+    )
+    tables.append(
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>'
+    )
     return tables
 
 
@@ -165,8 +203,10 @@ def _grid(quantities, opts, ink, size) -> str:
             label = labels.graphviz(name + " =", size=size + 1) if r == (n_rows - 1) // 2 else ""
             cells.append(f'<TD ALIGN="RIGHT">{label}</TD>')
             if r == 0:
-                cells.append(f'<TD ROWSPAN="{rows}" BORDER="1" SIDES="LTB" WIDTH="3" '
-                             f'COLOR="{opts.border}"></TD>')
+                cells.append(
+                    f'<TD ROWSPAN="{rows}" BORDER="1" SIDES="LTB" WIDTH="3" '
+                    f'COLOR="{opts.border}"></TD>'
+                )
             if r < rows:
                 for c in range(cols):
                     key = keys[r][c]
@@ -175,13 +215,20 @@ def _grid(quantities, opts, ink, size) -> str:
                     bg = ink.background(key)
                     bg_attr = f' BGCOLOR="{bg}"' if bg else ""
                     number = labels.fmt(values[r, c], opts.digits)
-                    cells.append(f'<TD ALIGN="RIGHT"{bg_attr}>'
-                                 f"{labels.graphviz(number, size=size, color=color)}</TD>")
+                    cells.append(
+                        f'<TD ALIGN="RIGHT"{bg_attr}>'
+                        f"{labels.graphviz(number, size=size, color=color)}</TD>"
+                    )
             elif r == rows:
                 cells.append(f'<TD ROWSPAN="{n_rows - rows}" COLSPAN="{cols + 2}"></TD>')
             if r == 0:
-                cells.append(f'<TD ROWSPAN="{rows}" BORDER="1" SIDES="RTB" WIDTH="3" '
-                             f'COLOR="{opts.border}"></TD>')
+                cells.append(
+                    f'<TD ROWSPAN="{rows}" BORDER="1" SIDES="RTB" WIDTH="3" '
+                    f'COLOR="{opts.border}"></TD>'
+                )
         body.append(f"<TR>{''.join(cells)}</TR>")
-    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
-            + "".join(body) + "</TABLE>")
+    return (
+        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
+        + "".join(body)
+        + "</TABLE>"
+    )

@@ -63,6 +63,7 @@ def name_neurons(sizes) -> Names:
         neurons = [[next(letters) for _ in range(n)] for n in sizes[:-1]]
         neurons.append(["z"] if single_output else [next(letters) for _ in range(sizes[-1])])
         return Names(tuple(tuple(layer) for layer in neurons), True)
-    neurons = tuple(tuple(f"v_{{{layer},{k + 1}}}" for k in range(n))
-                    for layer, n in enumerate(sizes))
+    neurons = tuple(
+        tuple(f"v_{{{layer},{k + 1}}}" for k in range(n)) for layer, n in enumerate(sizes)
+    )
     return Names(neurons, False)

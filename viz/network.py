@@ -67,10 +67,20 @@ class Frame:
     caption_width: float = 0.0
 
 
-def draw_network(model, x, y=None, loss=None, *, forward: bool = True, backward: bool = True,
-                 edge_grads: bool = True, linear_algebra: bool = False,
-                 digits: int | None = None, font: str | None = None,
-                 title: str | None = None) -> Drawing:
+def draw_network(
+    model,
+    x,
+    y=None,
+    loss=None,
+    *,
+    forward: bool = True,
+    backward: bool = True,
+    edge_grads: bool = True,
+    linear_algebra: bool = False,
+    digits: int | None = None,
+    font: str | None = None,
+    title: str | None = None,
+) -> Drawing:
     """Draw ``model`` (a Sequential of Dense layers) on the example ``x``.
 
     z, the number that is differentiated, is the network's single output or, given ``loss``
@@ -100,6 +110,7 @@ def draw_network(model, x, y=None, loss=None, *, forward: bool = True, backward:
 
 # ---- titles -----------------------------------------------------------------------------------
 
+
 def activation_symbols(trace: NetworkTrace) -> list:
     """The symbol of each layer's non-linearity: 's' when every layer has the same one (as in
     the lecture), otherwise the activation's name."""
@@ -109,8 +120,9 @@ def activation_symbols(trace: NetworkTrace) -> list:
     return [labels.quote(name) for name in names]
 
 
-def title_lines(trace: NetworkTrace, opts: Options, title: str | None = None,
-                computed: bool = True) -> list:
+def title_lines(
+    trace: NetworkTrace, opts: Options, title: str | None = None, computed: bool = True
+) -> list:
     """Two lines of markup: the network, and what z is, with z's value once ``computed`` (a
     frame of the forward pass before z's step has not computed it yet)."""
     sizes = "-".join(str(n) for n in trace.sizes)
@@ -127,18 +139,22 @@ def title_lines(trace: NetworkTrace, opts: Options, title: str | None = None,
     else:
         out = output[0] if len(output) == 1 else "output"
         y = labels.short_values(trace.y, limit=4)
-        second = (f"L = {labels.quote(trace.loss_name)}({out}, y = {y}) = "
-                  f"{value}; ∂L/∂· is the derivative of this loss (the lecture's ∂z/∂· with z "
-                  "the loss)")
+        second = (
+            f"L = {labels.quote(trace.loss_name)}({out}, y = {y}) = "
+            f"{value}; ∂L/∂· is the derivative of this loss (the lecture's ∂z/∂· with z "
+            "the loss)"
+        )
     return [labels.literal(first) if title is not None else first, second]
 
 
 def plain_title(trace: NetworkTrace) -> str:
     return f"network {'-'.join(str(n) for n in trace.sizes)}, z = " + (
-        "the output" if trace.symbol == "z" else f"the loss {trace.loss_name}")
+        "the output" if trace.symbol == "z" else f"the loss {trace.loss_name}"
+    )
 
 
 # ---- the digraph ------------------------------------------------------------------------------
+
 
 def value_of(trace: NetworkTrace, key: tuple) -> float:
     """The engine's number for a key (see the module's doc)."""
@@ -195,16 +211,29 @@ class _Ink:
         return None
 
 
-def network_digraph(trace: NetworkTrace, opts: Options, show: Show, frame: Frame | None = None,
-                    title: str | None = None) -> graphviz.Digraph:
+def network_digraph(
+    trace: NetworkTrace,
+    opts: Options,
+    show: Show,
+    frame: Frame | None = None,
+    title: str | None = None,
+) -> graphviz.Digraph:
     """The Graphviz digraph of a traced network (a whole drawing, or one frame)."""
     ink = _Ink(trace, opts, frame)
     size = opts.font_size
     dot = graphviz.Digraph(
         "network",
-        graph_attr={"rankdir": "LR", "fontname": opts.font, "bgcolor": "white",
-                    "nodesep": "0.35", "ranksep": "1.6", "newrank": "true",
-                    "labelloc": "t", "labeljust": "l", "pad": "0.3"},
+        graph_attr={
+            "rankdir": "LR",
+            "fontname": opts.font,
+            "bgcolor": "white",
+            "nodesep": "0.35",
+            "ranksep": "1.6",
+            "newrank": "true",
+            "labelloc": "t",
+            "labeljust": "l",
+            "pad": "0.3",
+        },
         node_attr={"fontname": opts.font, "fontsize": f"{size:g}", "shape": "plain"},
         edge_attr={"fontname": opts.font, "fontsize": f"{size - 3:g}", "arrowsize": "0.6"},
     )
@@ -214,8 +243,9 @@ def network_digraph(trace: NetworkTrace, opts: Options, show: Show, frame: Frame
         with dot.subgraph(name=f"layer{layer}") as column:
             column.attr(rank="same")
             for k in range(len(layer_names)):
-                column.node(_node_id(layer, k),
-                            label=f"<{_neuron_table(trace, layer, k, opts, show, ink)}>")
+                column.node(
+                    _node_id(layer, k), label=f"<{_neuron_table(trace, layer, k, opts, show, ink)}>"
+                )
             ids = [_node_id(layer, k) for k in range(len(layer_names))]
             if show.linear_algebra:
                 from .linalg import panel_tables  # the panels are optional
@@ -234,8 +264,7 @@ def network_digraph(trace: NetworkTrace, opts: Options, show: Show, frame: Frame
     if trace.symbol == "L":
         dot.node("loss", label=f"<{_loss_table(trace, opts, show, ink)}>")
         for k in range(len(names.neurons[-1])):
-            dot.edge(_node_id(len(names.neurons) - 1, k), "loss", color=opts.border,
-                     penwidth="1.2")
+            dot.edge(_node_id(len(names.neurons) - 1, k), "loss", color=opts.border, penwidth="1.2")
     return dot
 
 
@@ -257,18 +286,26 @@ def _heading(trace, opts, frame, title) -> str:
     if frame is not None:  # the same width in every frame, z's value shown or not
         other = title_lines(trace, opts, title, not computed)[1]
         width = max(width, frame.caption_width, labels.text_width(other, size))
-    rows = [f'<TR><TD ALIGN="LEFT">'
-            f'{labels.graphviz(text, size=s, bold=b, width=width, align="LEFT")}</TD></TR>'
-            for text, s, b in lines]
+    rows = [
+        f'<TR><TD ALIGN="LEFT">'
+        f"{labels.graphviz(text, size=s, bold=b, width=width, align='LEFT')}</TD></TR>"
+        for text, s, b in lines
+    ]
     if frame is not None:
         height = math.ceil(labels.line_height(size + 1)) + 8
         for n, line in enumerate(frame.caption):
-            text = labels.graphviz(line or " ", size=size + 1, bold=(n == 0), width=width,
-                                   align="LEFT")
-            rows.append(f'<TR><TD ALIGN="LEFT" WIDTH="{width:.0f}" HEIGHT="{height}" '
-                        f'BGCOLOR="#f8f9fa">{text}</TD></TR>')
-    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">'
-            + "".join(rows) + "</TABLE>")
+            text = labels.graphviz(
+                line or " ", size=size + 1, bold=(n == 0), width=width, align="LEFT"
+            )
+            rows.append(
+                f'<TR><TD ALIGN="LEFT" WIDTH="{width:.0f}" HEIGHT="{height}" '
+                f'BGCOLOR="#f8f9fa">{text}</TD></TR>'
+            )
+    return (
+        '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">'
+        + "".join(rows)
+        + "</TABLE>"
+    )
 
 
 def _rows(lines, opts: Options, ink: _Ink, size: float) -> list:
@@ -285,14 +322,17 @@ def _rows(lines, opts: Options, ink: _Ink, size: float) -> list:
         bg_attr = f' BGCOLOR="{bg}"' if bg else ""
         number = labels.fmt(value_of(ink.trace, key), opts.digits)
         sym = labels.graphviz(symbol + " =", size=size, color=text_color, width=width)
-        rows.append(f'<TR><TD ALIGN="RIGHT"{bg_attr}>{sym}</TD>'
-                    f'<TD ALIGN="RIGHT"{bg_attr}>'
-                    f"{labels.graphviz(number, size=size, color=text_color)}</TD></TR>")
+        rows.append(
+            f'<TR><TD ALIGN="RIGHT"{bg_attr}>{sym}</TD>'
+            f'<TD ALIGN="RIGHT"{bg_attr}>'
+            f"{labels.graphviz(number, size=size, color=text_color)}</TD></TR>"
+        )
     return rows
 
 
-def _neuron_table(trace: NetworkTrace, layer: int, k: int, opts: Options, show: Show,
-                  ink: _Ink) -> str:
+def _neuron_table(
+    trace: NetworkTrace, layer: int, k: int, opts: Options, show: Show, ink: _Ink
+) -> str:
     size = opts.font_size
     name = trace.names.neuron(layer, k)
     sym = trace.symbol
@@ -311,8 +351,9 @@ def _neuron_table(trace: NetworkTrace, layer: int, k: int, opts: Options, show: 
     if layer > 0:
         backward.append((f"∂{sym}/∂~{name}", ("gpre", layer, k), back, bfill))
         if has_bias:
-            backward.append((f"∂{sym}/∂{trace.names.bias(layer, k)}", ("gbias", layer, k),
-                             back, bfill))
+            backward.append(
+                (f"∂{sym}/∂{trace.names.bias(layer, k)}", ("gbias", layer, k), back, bfill)
+            )
     lines = (forward if show.forward else []) + (backward if show.backward else [])
     rows = _rows(lines, opts, ink, size)
     if show.forward and show.backward:
@@ -322,9 +363,10 @@ def _neuron_table(trace: NetworkTrace, layer: int, k: int, opts: Options, show: 
     head_width = labels.text_width(name, size + 4, bold=True)
     head = labels.graphviz(name, size=size + 4, bold=True, width=head_width, align="CENTER")
     header = f'<TR><TD COLSPAN="2" BGCOLOR="{fill}">{head}</TD></TR>'
-    return (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
-            f'COLOR="{opts.border}">' + header + ("<HR/>" if rows else "") + "".join(rows)
-            + "</TABLE>")
+    return (
+        f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
+        f'COLOR="{opts.border}">' + header + ("<HR/>" if rows else "") + "".join(rows) + "</TABLE>"
+    )
 
 
 def _edge(dot, trace, layer, k, m, opts: Options, show: Show, ink: _Ink, scale: float) -> None:
@@ -336,15 +378,16 @@ def _edge(dot, trace, layer, k, m, opts: Options, show: Show, ink: _Ink, scale: 
     if show.forward:
         lines.append((symbol, ("w", layer, k, m), color, None))
     if show.backward and show.edge_grads:
-        lines.append((f"∂{trace.symbol}/∂{symbol}", ("gw", layer, k, m), opts.backward_text,
-                      None))
+        lines.append((f"∂{trace.symbol}/∂{symbol}", ("gw", layer, k, m), opts.backward_text, None))
     rows = _rows(lines, opts, ink, size)
     attrs = {"color": color, "penwidth": f"{0.6 + 3.4 * abs(weight) / scale:.2f}"}
     if ink.frame is not None and ("gw", layer, k, m) == ink.frame.current:
         attrs["color"] = f"{opts.highlight}:{color}:{opts.highlight}"
     if rows:
-        attrs["label"] = ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" '
-                          f'BGCOLOR="white">{"".join(rows)}</TABLE>>')
+        attrs["label"] = (
+            '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1" '
+            f'BGCOLOR="white">{"".join(rows)}</TABLE>>'
+        )
     dot.edge(_node_id(layer, k), _node_id(layer + 1, m), **attrs)
 
 
@@ -358,7 +401,11 @@ def _loss_table(trace: NetworkTrace, opts: Options, show: Show, ink: _Ink) -> st
     rows = _rows(lines, opts, ink, size)
     if show.forward and show.backward:
         rows.insert(1, "<HR/>")
-    header = (f'<TR><TD COLSPAN="2" BGCOLOR="{opts.output_fill}">'
-              f"{labels.graphviz('L', size=size + 4, bold=True)}</TD></TR>")
-    return (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
-            f'COLOR="{opts.border}">' + header + "<HR/>" + "".join(rows) + "</TABLE>")
+    header = (
+        f'<TR><TD COLSPAN="2" BGCOLOR="{opts.output_fill}">'
+        f"{labels.graphviz('L', size=size + 4, bold=True)}</TD></TR>"
+    )
+    return (
+        f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" '
+        f'COLOR="{opts.border}">' + header + "<HR/>" + "".join(rows) + "</TABLE>"
+    )

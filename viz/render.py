@@ -51,8 +51,7 @@ def find_dot() -> str:
     path = shutil.which("dot")
     if path is None:
         raise GraphvizNotFoundError(
-            "Rendering needs Graphviz's `dot` program, which was not found on PATH. "
-            + INSTALL_HINT
+            "Rendering needs Graphviz's `dot` program, which was not found on PATH. " + INSTALL_HINT
         )
     return path
 
@@ -90,8 +89,10 @@ def _check(result: subprocess.CompletedProcess, fmt: str) -> None:
         return
     message = result.stderr.decode("utf-8", "replace").strip()
     if "not recognized" in message:
-        message += (f"\nThis Graphviz has no renderer for {_t_format(fmt)!r}: PNG and PDF need "
-                    "its cairo plugin, which Debian's and Homebrew's graphviz packages include.")
+        message += (
+            f"\nThis Graphviz has no renderer for {_t_format(fmt)!r}: PNG and PDF need "
+            "its cairo plugin, which Debian's and Homebrew's graphviz packages include."
+        )
     raise RenderError(f"dot failed (exit status {result.returncode}): {message}")
 
 
@@ -102,19 +103,22 @@ def _run(args, timeout, **kwargs) -> subprocess.CompletedProcess:
         raise RenderError(
             f"dot took more than {timeout:g} s and was stopped. Graphviz is slow on large "
             "graphs with long edges (a sum over many samples, say): draw a Tensor expression "
-            "(one node per array) or fewer values.") from None
+            "(one node per array) or fewer values."
+        ) from None
 
 
-def render(source: str, fmt: str = "svg", *, dpi: float | None = None,
-           timeout: float | None = 120) -> bytes:
+def render(
+    source: str, fmt: str = "svg", *, dpi: float | None = None, timeout: float | None = 120
+) -> bytes:
     """Render DOT text to ``fmt`` ('svg', 'png', 'pdf', ...) and return the bytes."""
     result = _run(_arguments(fmt, dpi), timeout, input=source.encode("utf-8"))
     _check(result, fmt)
     return result.stdout
 
 
-def render_many(sources, paths, fmt: str = "svg", *, dpi: float | None = None,
-                timeout: float | None = 600) -> list:
+def render_many(
+    sources, paths, fmt: str = "svg", *, dpi: float | None = None, timeout: float | None = 600
+) -> list:
     """Render several DOT texts to ``paths`` (one each) in a single ``dot`` process.
 
     Returns the paths written, as ``Path``s.

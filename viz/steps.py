@@ -105,8 +105,20 @@ class _Builder:
         return labels.fmt_factor(x, self.digits)
 
     def add(self, phase, layer, target, symbol, formula, numbers, operands=(), note=""):
-        self.steps.append(Step(len(self.steps) + 1, phase, layer, target, symbol, formula,
-                               numbers, value_of(self.trace, target), tuple(operands), note))
+        self.steps.append(
+            Step(
+                len(self.steps) + 1,
+                phase,
+                layer,
+                target,
+                symbol,
+                formula,
+                numbers,
+                value_of(self.trace, target),
+                tuple(operands),
+                note,
+            )
+        )
 
     # ---- forward ------------------------------------------------------------------------
 
@@ -117,11 +129,13 @@ class _Builder:
             sources = range(len(names.neurons[layer - 1]))
             inputs = trace.values(layer - 1)
             for m in range(t.units):
-                terms = [(names.neuron(layer - 1, k), names.weight(layer - 1, k, m))
-                         for k in sources]
+                terms = [
+                    (names.neuron(layer - 1, k), names.weight(layer - 1, k, m)) for k in sources
+                ]
                 symbolic = [f"{i}·{w}" for i, w in terms]
-                numeric = [f"{self.factor(inputs[k])}·{self.factor(t.weight[m, k])}"
-                           for k in sources]
+                numeric = [
+                    f"{self.factor(inputs[k])}·{self.factor(t.weight[m, k])}" for k in sources
+                ]
                 operands = [("post", layer - 1, k) for k in sources]
                 operands += [("w", layer - 1, k, m) for k in sources]
                 if t.has_bias:
@@ -130,10 +144,20 @@ class _Builder:
                     operands.append(("bias", layer, m))
                 if len(terms) > 4:
                     symbolic = ["Σ_i i·W_{i,j}"] + (["β_j"] if t.has_bias else [])
-                    numeric = numeric[:3] + [f"… ({len(terms)} products)"] + (
-                        numeric[-1:] if t.has_bias else [])
-                self.add("forward", layer, ("pre", layer, m), names.bar(layer, m),
-                         " + ".join(symbolic), " + ".join(numeric), operands)
+                    numeric = (
+                        numeric[:3]
+                        + [f"… ({len(terms)} products)"]
+                        + (numeric[-1:] if t.has_bias else [])
+                    )
+                self.add(
+                    "forward",
+                    layer,
+                    ("pre", layer, m),
+                    names.bar(layer, m),
+                    " + ".join(symbolic),
+                    " + ".join(numeric),
+                    operands,
+                )
             for m in range(t.units):
                 name = names.neuron(layer, m)
                 s = self.acts[layer - 1]
@@ -148,17 +172,22 @@ class _Builder:
                     formula = f"{s}({names.bar(layer, m)})"
                     operands = [("pre", layer, m)]
                     numbers = f"{s}({self.number(t.pre[m])})"
-                self.add("forward", layer, ("post", layer, m), name, formula, numbers,
-                         operands)
+                self.add("forward", layer, ("post", layer, m), name, formula, numbers, operands)
         if trace.symbol == "L":
             last = len(names.neurons) - 1
             outputs = ", ".join(names.neurons[last])
             values = ", ".join(self.number(v) for v in trace.values(last))
             y = labels.short_values(trace.y)
             loss = labels.quote(trace.loss_name)
-            self.add("forward", last + 1, ("loss",), "L", f"{loss}({outputs}, y)",
-                     f"{loss}({values}, {y})",
-                     [("post", last, k) for k in range(len(names.neurons[last]))])
+            self.add(
+                "forward",
+                last + 1,
+                ("loss",),
+                "L",
+                f"{loss}({outputs}, y)",
+                f"{loss}({values}, {y})",
+                [("post", last, k) for k in range(len(names.neurons[last]))],
+            )
 
     # ---- backward -----------------------------------------------------------------------
 
@@ -166,11 +195,25 @@ class _Builder:
         trace, names = self.trace, self.names
         last = len(names.neurons) - 1
         if trace.symbol == "z":
-            self.add("backward", last, ("gpost", last, 0), f"∂z/∂{names.neuron(last, 0)}",
-                     "1", "", note="the start of the backward pass: δ for the output is [1]")
+            self.add(
+                "backward",
+                last,
+                ("gpost", last, 0),
+                f"∂z/∂{names.neuron(last, 0)}",
+                "1",
+                "",
+                note="the start of the backward pass: δ for the output is [1]",
+            )
         else:
-            self.add("backward", last + 1, ("gloss",), "∂L/∂L", "1", "",
-                     note="the start of the backward pass")
+            self.add(
+                "backward",
+                last + 1,
+                ("gloss",),
+                "∂L/∂L",
+                "1",
+                "",
+                note="the start of the backward pass",
+            )
             for k in range(len(names.neurons[last])):
                 self._loss_grad(last, k)
         for layer in range(last, 0, -1):
@@ -201,8 +244,10 @@ class _Builder:
             div = f"/{n_out}" if n_out > 1 else ""
             formula = f"2({name} − y_{k + 1}){div}" if n_out > 1 else f"2({name} − y)"
             numbers = f"2({self.number(z[k])} − {y[k]:g}){div}"
-        elif loss in ("categorical_crossentropy", "sparse_categorical_crossentropy") and \
-                _one_hot(y, n_out, loss) is not None:
+        elif (
+            loss in ("categorical_crossentropy", "sparse_categorical_crossentropy")
+            and _one_hot(y, n_out, loss) is not None
+        ):
             target = _one_hot(y, n_out, loss)
             formula = f"−y_{{{k + 1}}}/{name}"
             numbers = f"−{target[k]:g}/{self.number(z[k])}"
@@ -216,19 +261,32 @@ class _Builder:
         nxt = trace.layers[layer]  # the layer after ``layer``
         partial = self.partial
         targets = range(nxt.units)
-        symbolic = [f"{partial}{names.bar(layer + 1, m)}·{names.weight(layer, k, m)}"
-                    for m in targets]
-        numeric = [f"{self.factor(nxt.grad_pre[m])}·{self.factor(nxt.weight[m, k])}"
-                   for m in targets]
+        symbolic = [
+            f"{partial}{names.bar(layer + 1, m)}·{names.weight(layer, k, m)}" for m in targets
+        ]
+        numeric = [
+            f"{self.factor(nxt.grad_pre[m])}·{self.factor(nxt.weight[m, k])}" for m in targets
+        ]
         if len(symbolic) > 4:
             symbolic = [f"Σ_j {partial}~j·W_{{i,j}}"]
             numeric = numeric[:3] + [f"… ({nxt.units} products)"]
         operands = [("gpre", layer + 1, m) for m in targets]
         operands += [("w", layer, k, m) for m in targets]
-        note = ("not needed for the gradient, shown for completeness: δ_0 = W_0ᵀ δ̄_1"
-                if layer == 0 else "")
-        self.add("backward", layer, ("gpost", layer, k), f"{partial}{names.neuron(layer, k)}",
-                 " + ".join(symbolic), " + ".join(numeric), operands, note)
+        note = (
+            "not needed for the gradient, shown for completeness: δ_0 = W_0ᵀ δ̄_1"
+            if layer == 0
+            else ""
+        )
+        self.add(
+            "backward",
+            layer,
+            ("gpost", layer, k),
+            f"{partial}{names.neuron(layer, k)}",
+            " + ".join(symbolic),
+            " + ".join(numeric),
+            operands,
+            note,
+        )
 
     def _pre_grad(self, layer, k):
         """∂z/∂j̄ = ∂z/∂j · s′(j̄)."""
@@ -241,8 +299,10 @@ class _Builder:
         if t.activation == "softmax":
             formula = f"{name}·({partial}{name} − Σ_k k·{partial}k)"
             weighted = float((t.post * t.grad_post).sum())
-            numbers = (f"{self.factor(t.post[k])}·({self.number(t.grad_post[k])} − "
-                       f"{self.factor(weighted)})")
+            numbers = (
+                f"{self.factor(t.post[k])}·({self.number(t.grad_post[k])} − "
+                f"{self.factor(weighted)})"
+            )
             note = "softmax mixes its inputs: its Jacobian is diag(s) − s sᵀ"
             operands += [("post", layer, j) for j in range(t.units)]
             operands += [("gpost", layer, j) for j in range(t.units) if j != k]
@@ -259,8 +319,16 @@ class _Builder:
                     note += f" = {self.number(number)}"
                 if t.activation in ("sigmoid", "tanh"):
                     operands.append(("post", layer, k))
-        self.add("backward", layer, ("gpre", layer, k), f"{partial}{bar}", formula, numbers,
-                 operands, note)
+        self.add(
+            "backward",
+            layer,
+            ("gpre", layer, k),
+            f"{partial}{bar}",
+            formula,
+            numbers,
+            operands,
+            note,
+        )
 
     def _param_grads(self, layer, m):
         """∂z/∂β_j = ∂z/∂j̄ · 1 and ∂z/∂W_{i,j} = ∂z/∂j̄ · i for the inputs i of j."""
@@ -269,16 +337,27 @@ class _Builder:
         partial = self.partial
         bar = names.bar(layer, m)
         if t.has_bias:
-            self.add("backward", layer, ("gbias", layer, m), f"{partial}{names.bias(layer, m)}",
-                     f"{partial}{bar} · 1", f"{self.factor(t.grad_pre[m])} · 1",
-                     [("gpre", layer, m)])
+            self.add(
+                "backward",
+                layer,
+                ("gbias", layer, m),
+                f"{partial}{names.bias(layer, m)}",
+                f"{partial}{bar} · 1",
+                f"{self.factor(t.grad_pre[m])} · 1",
+                [("gpre", layer, m)],
+            )
         inputs = trace.values(layer - 1)
         for k in range(len(names.neurons[layer - 1])):
             source = names.neuron(layer - 1, k)
-            self.add("backward", layer, ("gw", layer - 1, k, m),
-                     f"{partial}{names.weight(layer - 1, k, m)}", f"{partial}{bar} · {source}",
-                     f"{self.factor(t.grad_pre[m])} · {self.factor(inputs[k])}",
-                     [("gpre", layer, m), ("post", layer - 1, k)])
+            self.add(
+                "backward",
+                layer,
+                ("gw", layer - 1, k, m),
+                f"{partial}{names.weight(layer - 1, k, m)}",
+                f"{partial}{bar} · {source}",
+                f"{self.factor(t.grad_pre[m])} · {self.factor(inputs[k])}",
+                [("gpre", layer, m), ("post", layer - 1, k)],
+            )
 
 
 def _is_number(text: str, value: float) -> bool:
@@ -331,6 +410,7 @@ def _as_float_list(y):
 
 # ---- frames -----------------------------------------------------------------------------------
 
+
 class BackpropSteps:
     """The steps of backpropagation through one network on one example, and their frames.
 
@@ -350,10 +430,17 @@ class BackpropSteps:
         self.options = opts
         self.show = show
         self.steps = lecture_steps(trace, opts.digits)
-        self._caption_width = max(
-            (labels.text_width(line, opts.font_size + 1, bold=(n == 0))
-             for step in self.steps for n, line in enumerate(self.caption(step))),
-            default=0.0) + 12
+        self._caption_width = (
+            max(
+                (
+                    labels.text_width(line, opts.font_size + 1, bold=(n == 0))
+                    for step in self.steps
+                    for n, line in enumerate(self.caption(step))
+                ),
+                default=0.0,
+            )
+            + 12
+        )
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -374,8 +461,11 @@ class BackpropSteps:
     def caption(self, step: Step) -> list:
         """The four caption lines of a frame (markup): where we are, the formula, the numbers,
         a note."""
-        where = ("forward pass, left to right" if step.phase == "forward"
-                 else "backward pass, right to left")
+        where = (
+            "forward pass, left to right"
+            if step.phase == "forward"
+            else "backward pass, right to left"
+        )
         head = f"Step {step.number} of {len(self.steps)} · {where} · layer {step.layer}"
         value = labels.fmt(step.value, self.options.digits)
         formula = f"{step.symbol} = {step.formula}"
@@ -386,7 +476,7 @@ class BackpropSteps:
 
     def visible_after(self, index: int) -> frozenset:
         """The keys shown in frame ``index``: inputs, parameters, and steps 0..index."""
-        return self._base() | {step.target for step in self.steps[:index + 1]}
+        return self._base() | {step.target for step in self.steps[: index + 1]}
 
     def _base(self) -> frozenset:
         trace = self.trace
@@ -400,9 +490,13 @@ class BackpropSteps:
 
     def frame_state(self, index: int) -> Frame:
         step = self.steps[index]
-        return Frame(visible=self.visible_after(index), current=step.target,
-                     operands=frozenset(step.operands), caption=self.caption(step),
-                     caption_width=self._caption_width)
+        return Frame(
+            visible=self.visible_after(index),
+            current=step.target,
+            operands=frozenset(step.operands),
+            caption=self.caption(step),
+            caption_width=self._caption_width,
+        )
 
     def frame(self, index: int) -> Drawing:
         """The drawing of step ``index`` (from 0)."""
@@ -414,8 +508,9 @@ class BackpropSteps:
         """One ``Drawing`` per step."""
         return [self.frame(i) for i in range(len(self.steps))]
 
-    def render(self, folder, fmt: str = "svg", *, dpi: float | None = None,
-               prefix: str = "step_") -> list:
+    def render(
+        self, folder, fmt: str = "svg", *, dpi: float | None = None, prefix: str = "step_"
+    ) -> list:
         """Write every frame to ``folder/step_001.<fmt>``, ... with one ``dot`` process."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -446,8 +541,14 @@ class BackpropSteps:
         with tempfile.TemporaryDirectory(prefix="viz-gif-") as folder:
             pngs = self.render(folder, "png", dpi=dpi)
             images = [Image.open(p).convert("RGB") for p in pngs]
-            images[0].save(path, save_all=True, append_images=images[1:], duration=delay_ms,
-                           loop=0, optimize=False)
+            images[0].save(
+                path,
+                save_all=True,
+                append_images=images[1:],
+                duration=delay_ms,
+                loop=0,
+                optimize=False,
+            )
         return path
 
     def linear_algebra(self) -> list:
@@ -457,9 +558,17 @@ class BackpropSteps:
         return layer_vectors(self.trace)
 
 
-def backprop_steps(model, x, y=None, loss=None, *, linear_algebra: bool = False,
-                   edge_grads: bool = True, digits: int | None = None,
-                   font: str | None = None) -> BackpropSteps:
+def backprop_steps(
+    model,
+    x,
+    y=None,
+    loss=None,
+    *,
+    linear_algebra: bool = False,
+    edge_grads: bool = True,
+    digits: int | None = None,
+    font: str | None = None,
+) -> BackpropSteps:
     """The steps of backpropagation through ``model`` on the example ``x``, lecture order.
 
     Args:
@@ -476,6 +585,5 @@ def backprop_steps(model, x, y=None, loss=None, *, linear_algebra: bool = False,
     """
     trace = trace_network(model, x, y, loss)
     opts = current(digits=digits, font=font)
-    show = Show(forward=True, backward=True, edge_grads=edge_grads,
-                linear_algebra=linear_algebra)
+    show = Show(forward=True, backward=True, edge_grads=edge_grads, linear_algebra=linear_algebra)
     return BackpropSteps(trace, opts, show)

@@ -96,12 +96,16 @@ def dense_layers(model) -> list:
     if not layers:
         raise ValueError("the model has no layers")
     for position, layer in enumerate(layers):
-        missing = [a for a in ("weight", "bias", "activation_name", "record_activations")
-                   if not hasattr(layer, a)]
+        missing = [
+            a
+            for a in ("weight", "bias", "activation_name", "record_activations")
+            if not hasattr(layer, a)
+        ]
         if missing:
             raise TypeError(
                 f"viz draws a Sequential of Dense layers; layer {position} is a "
-                f"{type(layer).__name__}, which has no {', '.join(missing)}")
+                f"{type(layer).__name__}, which has no {', '.join(missing)}"
+            )
     return layers
 
 
@@ -114,8 +118,10 @@ def _one_example(x) -> numpy.ndarray:
     if array.ndim == 2 and array.shape[0] == 1:
         array = array[0]
     if array.ndim != 1:
-        raise ValueError(f"draw one example: x must have shape (n_inputs,) or (1, n_inputs), "
-                         f"got shape {array.shape}")
+        raise ValueError(
+            f"draw one example: x must have shape (n_inputs,) or (1, n_inputs), "
+            f"got shape {array.shape}"
+        )
     return array
 
 
@@ -145,14 +151,25 @@ def trace_network(model, x, y=None, loss=None) -> NetworkTrace:
                 p.grad = None
             root, symbol, loss_name = _differentiated(out, y, loss)
             root.backward()
-        traces = [_layer_trace(index, layer, pre, post)
-                  for index, (layer, (pre, post)) in enumerate(zip(layers, activations), start=1)]
-        grad_x = (_numpy(x_tensor.grad).reshape(-1) if x_tensor.grad is not None
-                  else numpy.zeros_like(x))
+        traces = [
+            _layer_trace(index, layer, pre, post)
+            for index, (layer, (pre, post)) in enumerate(zip(layers, activations), start=1)
+        ]
+        grad_x = (
+            _numpy(x_tensor.grad).reshape(-1) if x_tensor.grad is not None else numpy.zeros_like(x)
+        )
         sizes = (x.size,) + tuple(t.units for t in traces)
-        return NetworkTrace(x=x, grad_x=grad_x, layers=traces, names=name_neurons(sizes),
-                            symbol=symbol, value=float(_numpy(root.data).reshape(-1)[0]),
-                            loss_name=loss_name, y=y, sizes=sizes)
+        return NetworkTrace(
+            x=x,
+            grad_x=grad_x,
+            layers=traces,
+            names=name_neurons(sizes),
+            symbol=symbol,
+            value=float(_numpy(root.data).reshape(-1)[0]),
+            loss_name=loss_name,
+            y=y,
+            sizes=sizes,
+        )
     finally:
         for p, grad in saved_grads:
             p.grad = grad
@@ -167,8 +184,9 @@ def _forward(model, layers, x_tensor):
     activations = []
     for layer, layer_records in zip(layers, records):
         if not layer_records:
-            raise RuntimeError(f"layer {layer.name!r} did not report its activations to "
-                               "record_activations()")
+            raise RuntimeError(
+                f"layer {layer.name!r} did not report its activations to record_activations()"
+            )
         pre, post = layer_records[-1].pre, layer_records[-1].post
         pre.retain_grad()
         post.retain_grad()
@@ -183,7 +201,8 @@ def _differentiated(out, y, loss):
         if out.size != 1:
             raise ValueError(
                 f"the network has {out.size} outputs; z must be one number: pass "
-                "loss=... and y=... to differentiate the loss instead")
+                "loss=... and y=... to differentiate the loss instead"
+            )
         return out, "z", None
     loss_fn = _loss_function(loss)
     root = loss_fn(out, _target(y))
@@ -207,10 +226,14 @@ def _layer_trace(index: int, layer, pre, post) -> LayerTrace:
         post=_numpy(post.data).reshape(-1),
         grad_post=_grad(post, weight.shape[0]),
         grad_pre=_grad(pre, weight.shape[0]),
-        grad_weight=(_numpy(layer.weight.grad) if layer.weight.grad is not None
-                     else numpy.zeros_like(weight)),
-        grad_bias=(_numpy(layer.bias.grad) if has_bias and layer.bias.grad is not None
-                   else numpy.zeros(weight.shape[0])),
+        grad_weight=(
+            _numpy(layer.weight.grad) if layer.weight.grad is not None else numpy.zeros_like(weight)
+        ),
+        grad_bias=(
+            _numpy(layer.bias.grad)
+            if has_bias and layer.bias.grad is not None
+            else numpy.zeros(weight.shape[0])
+        ),
     )
 
 
@@ -239,6 +262,7 @@ def _loss_function(loss):
 
         return losses.get(loss)
     if not callable(loss):
-        raise TypeError(f"loss must be a name or a function (prediction, target), "
-                        f"got {type(loss).__name__}")
+        raise TypeError(
+            f"loss must be a name or a function (prediction, target), got {type(loss).__name__}"
+        )
     return loss

@@ -72,14 +72,22 @@ class Window:
     @functools.cached_property
     def out(self) -> tuple:
         """(Ho, Wo), the number of window positions along H and W."""
-        return tuple((n + before + after - d * (k - 1) - 1) // s + 1 for n, (before, after), d, k, s
-                     in zip(self.size, self.padding, self.dilation, self.kernel, self.stride))
+        return tuple(
+            (n + before + after - d * (k - 1) - 1) // s + 1
+            for n, (before, after), d, k, s in zip(
+                self.size, self.padding, self.dilation, self.kernel, self.stride
+            )
+        )
 
     def placed(self, a: int, b: int) -> tuple:
         """The index, in the padded image, of the elements that kernel entry (a, b) meets."""
         (dh, dw), (sh, sw), (ho, wo) = self.dilation, self.stride, self.out
-        return (slice(None), slice(None), slice(a * dh, a * dh + sh * (ho - 1) + 1, sh),
-                slice(b * dw, b * dw + sw * (wo - 1) + 1, sw))
+        return (
+            slice(None),
+            slice(None),
+            slice(a * dh, a * dh + sh * (ho - 1) + 1, sh),
+            slice(b * dw, b * dw + sw * (wo - 1) + 1, sw),
+        )
 
     @property
     def tiles(self) -> bool:
@@ -113,25 +121,31 @@ def conv2d(x, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv2d(x, weight, 0.0 if bias is None else bias, window=window, groups=int(groups))
 
 
-def conv_transpose2d(x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
-                     dilation=1):
+def conv_transpose2d(
+    x, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+):
     """PyTorch's ``conv_transpose2d`` (the gradient of ``conv2d`` with respect to its input):
     x (N, C_in, H, W), weight (C_in, C_out/groups, kh, kw) → (N, C_out, H_out, W_out) with
     H_out = (H - 1)·s - 2p + d·(kh - 1) + output_padding + 1."""
     x, weight = _operand(x), _operand(weight)
     x_shape, w_shape = _shape_of(x), _shape_of(weight)
-    if len(x_shape) != 4 or len(w_shape) != 4 or x_shape[1] != w_shape[0] \
-            or w_shape[0] % groups:
-        raise ValueError(f"conv_transpose2d: input of shape {x_shape} and weight of shape "
-                         f"{w_shape} do not fit: they must be (N, C_in, H, W) and (C_in, "
-                         f"C_out/groups, kh, kw) with C_in divisible by groups={groups}")
+    if len(x_shape) != 4 or len(w_shape) != 4 or x_shape[1] != w_shape[0] or w_shape[0] % groups:
+        raise ValueError(
+            f"conv_transpose2d: input of shape {x_shape} and weight of shape "
+            f"{w_shape} do not fit: they must be (N, C_in, H, W) and (C_in, "
+            f"C_out/groups, kh, kw) with C_in divisible by groups={groups}"
+        )
     stride, dilation = _pair(stride, "stride", 1), _pair(dilation, "dilation", 1)
     padding, extra = _pair(padding, "padding", 0), _pair(output_padding, "output_padding", 0)
     if any(e >= max(s, d) for e, s, d in zip(extra, stride, dilation)):
-        raise ValueError(f"conv_transpose2d: output_padding {extra} must be smaller than the "
-                         f"stride {stride} or the dilation {dilation}")
-    size = tuple((n - 1) * s - 2 * p + d * (k - 1) + e + 1 for n, s, p, d, k, e
-                 in zip(x_shape[2:], stride, padding, dilation, w_shape[2:], extra))
+        raise ValueError(
+            f"conv_transpose2d: output_padding {extra} must be smaller than the "
+            f"stride {stride} or the dilation {dilation}"
+        )
+    size = tuple(
+        (n - 1) * s - 2 * p + d * (k - 1) + e + 1
+        for n, s, p, d, k, e in zip(x_shape[2:], stride, padding, dilation, w_shape[2:], extra)
+    )
     window = Window(tuple(w_shape[2:]), stride, tuple((p, p) for p in padding), dilation, size)
     out = _transposed(x, weight, window, int(groups))
     return out if bias is None else out + reshape(bias, (1, -1, 1, 1))
@@ -149,8 +163,9 @@ def max_pool2d(x, kernel_size, stride=None, padding=0, dilation=1):
         return reshape(out, _shape_of(out)[1:])
     _check_images("max_pool2d", shape)
     kernel = _pair(kernel_size, "kernel_size", 1)
-    window = _window("max_pool2d", shape, kernel, kernel if stride is None else stride,
-                     padding, dilation)
+    window = _window(
+        "max_pool2d", shape, kernel, kernel if stride is None else stride, padding, dilation
+    )
     return _max_pool2d(x, window=window)
 
 
@@ -162,13 +177,11 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, count_include_pad=True):
     x = _operand(x)
     shape = _shape_of(x)
     if len(shape) == 3:
-        out = avg_pool2d(reshape(x, (1,) + shape), kernel_size, stride, padding,
-                         count_include_pad)
+        out = avg_pool2d(reshape(x, (1,) + shape), kernel_size, stride, padding, count_include_pad)
         return reshape(out, _shape_of(out)[1:])
     _check_images("avg_pool2d", shape)
     kernel = _pair(kernel_size, "kernel_size", 1)
-    window = _window("avg_pool2d", shape, kernel, kernel if stride is None else stride,
-                     padding, 1)
+    window = _window("avg_pool2d", shape, kernel, kernel if stride is None else stride, padding, 1)
     data = _data(x)
     xp = backend.array_module(data)
     area = kernel[0] * kernel[1]
@@ -186,28 +199,43 @@ def avg_pool2d(x, kernel_size, stride=None, padding=0, count_include_pad=True):
 @primitive(name="conv2d")
 def _conv2d(x, weight, bias, *, window, groups):
     b = _data(bias)
-    out = _correlate(_data(x), _data(weight), window, groups,
-                     b if backend.is_array(b) and b.dtype == _data(x).dtype else None)
-    if not backend.is_array(b) and not (b.__class__ is float and b == 0.0) or \
-            backend.is_array(b) and b.dtype != out.dtype:
+    out = _correlate(
+        _data(x),
+        _data(weight),
+        window,
+        groups,
+        b if backend.is_array(b) and b.dtype == _data(x).dtype else None,
+    )
+    if (
+        not backend.is_array(b)
+        and not (b.__class__ is float and b == 0.0)
+        or backend.is_array(b)
+        and b.dtype != out.dtype
+    ):
         out = out + (b.reshape(1, -1, 1, 1) if backend.is_array(b) else b)
-    return out, (lambda g: _transposed(g, weight, window, groups),
-                 lambda g: _weight_of(x, g, window, groups),
-                 lambda g: g.sum(axis=(0, 2, 3)))
+    return out, (
+        lambda g: _transposed(g, weight, window, groups),
+        lambda g: _weight_of(x, g, window, groups),
+        lambda g: g.sum(axis=(0, 2, 3)),
+    )
 
 
 @primitive(name="conv_transpose2d")
 def _conv_transpose2d(g, weight, *, window, groups):
     out = _correlate_transposed(_data(g), _data(weight), window, groups)
-    return out, (lambda x_bar: _convolved(x_bar, weight, window, groups),
-                 lambda x_bar: _weight_of(x_bar, g, window, groups))
+    return out, (
+        lambda x_bar: _convolved(x_bar, weight, window, groups),
+        lambda x_bar: _weight_of(x_bar, g, window, groups),
+    )
 
 
 @primitive(name="conv2d_weight")
 def _conv2d_weight(x, g, *, window, groups):
     out = _weight_gradient(_data(x), _data(g), window, groups)
-    return out, (lambda w_bar: _transposed(g, w_bar, window, groups),
-                 lambda w_bar: _convolved(x, w_bar, window, groups))
+    return out, (
+        lambda w_bar: _transposed(g, w_bar, window, groups),
+        lambda w_bar: _convolved(x, w_bar, window, groups),
+    )
 
 
 def _convolved(x, weight, window, groups):
@@ -307,9 +335,10 @@ def _padded(x, window, value=0):
     if not (top or bottom or left or right) and (x.shape[0] == 1 or x.strides[0] == x.itemsize):
         return x
     n, c, height, width = x.shape
-    padded = _batch_last(backend.array_module(x).full, (n, c) + _padded_size(window), x.dtype,
-                         value)
-    padded[:, :, top:top + height, left:left + width] = x
+    padded = _batch_last(
+        backend.array_module(x).full, (n, c) + _padded_size(window), x.dtype, value
+    )
+    padded[:, :, top : top + height, left : left + width] = x
     return padded
 
 
@@ -326,7 +355,7 @@ def _padded_size(window):
 def _cropped(padded, window):
     (top, _), (left, _) = window.padding
     height, width = window.size
-    return padded[:, :, top:top + height, left:left + width]
+    return padded[:, :, top : top + height, left : left + width]
 
 
 def _copied(view):
@@ -337,7 +366,7 @@ def _copied(view):
     return out
 
 
-_SCRATCH_LIMIT = 64 * 2 ** 20  # bytes; larger temporaries are made afresh
+_SCRATCH_LIMIT = 64 * 2**20  # bytes; larger temporaries are made afresh
 _scratch_space = threading.local()
 
 
@@ -357,8 +386,7 @@ def _scratch(shape, dtype, like):
     if buffer is None and xp is numpy:
         _settle_the_allocator()
     if buffer is None or buffer.size < size:  # bytes, on like's device
-        buffer = buffers[device] = xp.empty_like(like, dtype=numpy.uint8,
-                                                 shape=(max(size, 2 ** 20),))
+        buffer = buffers[device] = xp.empty_like(like, dtype=numpy.uint8, shape=(max(size, 2**20),))
     return buffer[:size].view(dtype).reshape(shape)
 
 
@@ -372,7 +400,7 @@ def _settle_the_allocator():
     when it is touched again (1,500 per step of the example CNN: half its time). Freeing one
     large block, as any program that loads data soon does, makes malloc keep the memory.
     """
-    numpy.empty(2 ** 24, dtype=numpy.uint8)
+    numpy.empty(2**24, dtype=numpy.uint8)
 
 
 # ---- max pooling: the pick, and the pair scatter / gather ---------------------------------------
@@ -434,8 +462,9 @@ def _scattered(g, picked, window):
     tiles = window.tiles
     # Where the windows tile the image, each element gets one value: written, not added, and
     # only what no window covers needs zeros first.
-    padded = _batch_last(xp.empty if tiles else xp.zeros, g.shape[:2] + _padded_size(window),
-                         g.dtype)
+    padded = _batch_last(
+        xp.empty if tiles else xp.zeros, g.shape[:2] + _padded_size(window), g.dtype
+    )
     if tiles:
         height, width = (n * k for n, k in zip(window.out, window.kernel))
         padded[:, :, height:] = 0
@@ -467,8 +496,7 @@ def _pair(value, name, least):
     if len(pair) != 2 or not all(isinstance(v, (int, numpy.integer)) for v in pair):
         raise TypeError(f"{name} must be an int or a pair of ints, got {value!r}")
     if any(v < least for v in pair):
-        raise ValueError(f"{name} must be {'positive' if least else 'non-negative'}, "
-                         f"got {value!r}")
+        raise ValueError(f"{name} must be {'positive' if least else 'non-negative'}, got {value!r}")
     return tuple(int(v) for v in pair)
 
 
@@ -476,8 +504,12 @@ def same_padding(size, kernel, stride=1, dilation=1):
     """((top, bottom), (left, right)) for 'same' padding: ⌈H/s⌉ output rows, the odd padding
     row at the bottom (and column at the right), as Keras and PyTorch put it."""
     pads = []
-    for n, k, s, d in zip(size, _pair(kernel, "kernel_size", 1), _pair(stride, "stride", 1),
-                          _pair(dilation, "dilation", 1)):
+    for n, k, s, d in zip(
+        size,
+        _pair(kernel, "kernel_size", 1),
+        _pair(stride, "stride", 1),
+        _pair(dilation, "dilation", 1),
+    ):
         total = max((-(-n // s) - 1) * s + d * (k - 1) + 1 - n, 0)
         pads.append((total // 2, total - total // 2))
     return tuple(pads)
@@ -490,12 +522,17 @@ def _window(name, x_shape, kernel, stride, padding, dilation):
     size = tuple(x_shape[2:])
     if isinstance(padding, str):
         if padding not in ("valid", "same"):
-            raise ValueError(f"{name}: padding must be a number, a pair, 'valid' or 'same', "
-                             f"got {padding!r}")
-        pads = ((0, 0), (0, 0)) if padding == "valid" else \
-            same_padding(size, kernel, stride, dilation)
-    elif isinstance(padding, (tuple, list)) and len(padding) == 2 and \
-            all(isinstance(p, (tuple, list)) for p in padding):
+            raise ValueError(
+                f"{name}: padding must be a number, a pair, 'valid' or 'same', got {padding!r}"
+            )
+        pads = (
+            ((0, 0), (0, 0)) if padding == "valid" else same_padding(size, kernel, stride, dilation)
+        )
+    elif (
+        isinstance(padding, (tuple, list))
+        and len(padding) == 2
+        and all(isinstance(p, (tuple, list)) for p in padding)
+    ):
         pads = tuple(_pair(p, f"{name}: padding", 0) for p in padding)
     else:
         pads = tuple((p, p) for p in _pair(padding, f"{name}: padding", 0))
@@ -505,7 +542,8 @@ def _window(name, x_shape, kernel, stride, padding, dilation):
         raise ValueError(
             f"{name}: the kernel {kernel} (dilation {dilation}) spans {spans[0]}×{spans[1]} "
             f"pixels, more than the padded input {_padded_size(window)[0]}×"
-            f"{_padded_size(window)[1]} (input shape {tuple(x_shape)}, padding {pads})")
+            f"{_padded_size(window)[1]} (input shape {tuple(x_shape)}, padding {pads})"
+        )
     return window
 
 
@@ -517,23 +555,33 @@ def _check_images(name, shape):
 def _check_convolution(x_shape, w_shape, groups, bias):
     _check_images("conv2d", x_shape)
     if len(w_shape) != 4:
-        raise ValueError(f"conv2d: the weight must be (out_channels, in_channels/groups, kh, kw),"
-                         f" got shape {tuple(w_shape)}")
+        raise ValueError(
+            f"conv2d: the weight must be (out_channels, in_channels/groups, kh, kw),"
+            f" got shape {tuple(w_shape)}"
+        )
     if not isinstance(groups, (int, numpy.integer)) or groups < 1:
         raise ValueError(f"conv2d: groups must be a positive int, got {groups!r}")
     channels, wanted = x_shape[1], w_shape[1] * groups
     if channels != wanted:
         hint = ""
         if x_shape[-1] == wanted:
-            hint = (f"; its last axis has {wanted}: channels-last (NHWC) data? conv2d takes "
-                    "(N, C, H, W): transpose it with x.transpose(0, 3, 1, 2), or use the Keras "
-                    "layer nn.Conv2D, which takes (N, H, W, C)")
-        raise ValueError(f"conv2d: the input has {channels} channels (shape {tuple(x_shape)}, "
-                         f"(N, C, H, W)) but the weight of shape {tuple(w_shape)} with "
-                         f"groups={groups} expects {wanted}{hint}")
+            hint = (
+                f"; its last axis has {wanted}: channels-last (NHWC) data? conv2d takes "
+                "(N, C, H, W): transpose it with x.transpose(0, 3, 1, 2), or use the Keras "
+                "layer nn.Conv2D, which takes (N, H, W, C)"
+            )
+        raise ValueError(
+            f"conv2d: the input has {channels} channels (shape {tuple(x_shape)}, "
+            f"(N, C, H, W)) but the weight of shape {tuple(w_shape)} with "
+            f"groups={groups} expects {wanted}{hint}"
+        )
     if w_shape[0] % groups:
-        raise ValueError(f"conv2d: {w_shape[0]} output channels (weight shape {tuple(w_shape)}) "
-                         f"cannot be split into groups={groups}")
+        raise ValueError(
+            f"conv2d: {w_shape[0]} output channels (weight shape {tuple(w_shape)}) "
+            f"cannot be split into groups={groups}"
+        )
     if bias is not None and _shape_of(_operand(bias)) != (w_shape[0],):
-        raise ValueError(f"conv2d: the bias must have shape ({w_shape[0]},), one per output "
-                         f"channel, got {_shape_of(_operand(bias))}")
+        raise ValueError(
+            f"conv2d: the bias must have shape ({w_shape[0]},), one per output "
+            f"channel, got {_shape_of(_operand(bias))}"
+        )

@@ -63,8 +63,11 @@ def _shape_of(x):
 def _on_device(array, like):
     """A NumPy array (an index, a mask) moved to the device of ``like``'s data."""
     data = _data(like)
-    return array if backend.array_module(data) is numpy else backend.to_device(
-        array, backend.device_of(data))
+    return (
+        array
+        if backend.array_module(data) is numpy
+        else backend.to_device(array, backend.device_of(data))
+    )
 
 
 def _constant(array):
@@ -127,8 +130,10 @@ def synonyms(**names):
                         value = params.pop(other)
                         given = params.get(name, defaults.get(name))
                         if not _same(given, defaults.get(name)) and not _same(given, value):
-                            raise TypeError(f"{fn.__name__}() got {name}={given!r} and "
-                                            f"{other}={value!r}, two names for one parameter")
+                            raise TypeError(
+                                f"{fn.__name__}() got {name}={given!r} and "
+                                f"{other}={value!r}, two names for one parameter"
+                            )
                         params[name] = value
             return fn(*args, **params)
 

@@ -51,7 +51,7 @@ def neg(a):
 def power(a, b):
     """a ** b.  ∂/∂a: g·b·a^(b-1) (0 where b = 0),  ∂/∂b: g·a^b·ln(a) (0 where a = 0)."""
     xp = array_module(a, b)
-    out = a ** b
+    out = a**b
 
     def vjp_base(g):
         # Where b = 0 the derivative is 0; b·a^(b-1) would be 0·∞ = nan at a = 0.
@@ -157,16 +157,20 @@ def relu(x):
 def maximum(a, b):
     """Elementwise max(a, b). The gradient goes to the larger one; ties split it in halves."""
     xp = array_module(a, b)
-    return xp.maximum(a, b), (lambda g: _masked(g, _share(a, b)),
-                              lambda g: _masked(g, _share(b, a)))
+    return xp.maximum(a, b), (
+        lambda g: _masked(g, _share(a, b)),
+        lambda g: _masked(g, _share(b, a)),
+    )
 
 
 @primitive
 def minimum(a, b):
     """Elementwise min(a, b). The gradient goes to the smaller one; ties split it in halves."""
     xp = array_module(a, b)
-    return xp.minimum(a, b), (lambda g: _masked(g, _share(b, a)),
-                              lambda g: _masked(g, _share(a, b)))
+    return xp.minimum(a, b), (
+        lambda g: _masked(g, _share(b, a)),
+        lambda g: _masked(g, _share(a, b)),
+    )
 
 
 def _share(winner, other):

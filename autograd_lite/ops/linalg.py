@@ -218,8 +218,13 @@ def _einsum(*operands, inputs, output, optimize):
                     elsewhere.add(letter)
                 target += letter
             spec = ",".join([output] + [s for s, _ in others] + [s for s, _ in constants])
-            return xp.einsum(spec + "->" + target, g, *[x for _, x in others],
-                             *[c for _, c in constants], optimize=optimize)
+            return xp.einsum(
+                spec + "->" + target,
+                g,
+                *[x for _, x in others],
+                *[c for _, c in constants],
+                optimize=optimize,
+            )
 
         return gradient
 
@@ -241,22 +246,23 @@ def _explicit(subscripts, ndims):
     if len(inputs) != len(ndims):
         raise ValueError(f"einsum: {len(inputs)} operands in {subscripts!r}, {len(ndims)} given")
     free = iter([c for c in _LETTERS if c not in text])
-    widest = max([n - len(s.replace("...", "")) for s, n in zip(inputs, ndims)
-                  if "..." in s] + [0])
+    widest = max([n - len(s.replace("...", "")) for s, n in zip(inputs, ndims) if "..." in s] + [0])
     broadcast = "".join(next(free) for _ in range(widest))
     written = []
     for s, n in zip(inputs, ndims):
         if "..." in s:
             count = n - len(s.replace("...", ""))
-            s = s.replace("...", broadcast[len(broadcast) - count:] if count else "")
+            s = s.replace("...", broadcast[len(broadcast) - count :] if count else "")
         if len(s) != n:
-            raise ValueError(f"einsum: operand {s!r} has {n} dimensions, but its subscripts "
-                             f"name {len(s)}")
+            raise ValueError(
+                f"einsum: operand {s!r} has {n} dimensions, but its subscripts name {len(s)}"
+            )
         written.append(s)
     if output is None:
         counts = "".join(written)
-        output = broadcast + "".join(sorted(c for c in set(counts)
-                                            if counts.count(c) == 1 and c not in broadcast))
+        output = broadcast + "".join(
+            sorted(c for c in set(counts) if counts.count(c) == 1 and c not in broadcast)
+        )
     elif broadcast and "..." not in output:
         raise ValueError(f"einsum: {subscripts!r} has '...' in its operands but not in its output")
     else:

@@ -65,8 +65,9 @@ def prod(x, axis=None, keepdims=False):
         zeros_product = xp.prod(xp.where(zero, x, 1), axis=axis, keepdims=True)
         # For a zero x_j: the product of the other zeros: 1 if x_j is the only one, the other
         # one if there are two (0, but with slope 1), 0 if more.
-        other_zeros = (count == 1) + (count == 2) * (xp.sum(xp.where(zero, x, 0), axis=axis,
-                                                            keepdims=True) - x)
+        other_zeros = (count == 1) + (count == 2) * (
+            xp.sum(xp.where(zero, x, 0), axis=axis, keepdims=True) - x
+        )
         return g * others * xp.where(zero, other_zeros, zeros_product)
 
     return out, (vjp,)
@@ -92,23 +93,43 @@ def cumsum(x, axis=None):
 # ---- variance ---------------------------------------------------------------------------------
 
 
-def var(x, axis=None, ddof=None, keepdims=False, *, dim=None, keepdim=None, unbiased=None,
-        correction=None):
+def var(
+    x,
+    axis=None,
+    ddof=None,
+    keepdims=False,
+    *,
+    dim=None,
+    keepdim=None,
+    unbiased=None,
+    correction=None,
+):
     """Σ (x - x̄)² / (n - ddof) over ``axis``: NumPy's ``var``, the population variance (ddof 0)
     unless told otherwise. ``correction=`` (NumPy 2, PyTorch) and ``unbiased=True`` (PyTorch)
     set ddof too. Spelled PyTorch's way (``dim=``) it is PyTorch's default, the sample variance
     (ddof 1).  ∂/∂x: g · 2(x - x̄) / (n - ddof)."""
-    axis, ddof, keepdims = _estimator("var", axis, ddof, keepdims, dim, keepdim, unbiased,
-                                      correction)
+    axis, ddof, keepdims = _estimator(
+        "var", axis, ddof, keepdims, dim, keepdim, unbiased, correction
+    )
     return _variance(x, axis=axis, ddof=ddof, keepdims=keepdims)
 
 
-def std(x, axis=None, ddof=None, keepdims=False, *, dim=None, keepdim=None, unbiased=None,
-        correction=None):
+def std(
+    x,
+    axis=None,
+    ddof=None,
+    keepdims=False,
+    *,
+    dim=None,
+    keepdim=None,
+    unbiased=None,
+    correction=None,
+):
     """√var: the standard deviation, with ``var``'s arguments and defaults.
     ∂/∂x: g · (x - x̄) / ((n - ddof) · std)."""
-    axis, ddof, keepdims = _estimator("std", axis, ddof, keepdims, dim, keepdim, unbiased,
-                                      correction)
+    axis, ddof, keepdims = _estimator(
+        "std", axis, ddof, keepdims, dim, keepdim, unbiased, correction
+    )
     return _standard_deviation(x, axis=axis, ddof=ddof, keepdims=keepdims)
 
 
@@ -138,16 +159,22 @@ def _estimator(name, axis, ddof, keepdims, dim, keepdim, unbiased, correction):
     torch_spelling = dim is not None or keepdim is not None
     if dim is not None:
         if axis is not None:
-            raise TypeError(f"{name}() got axis={axis!r} and dim={dim!r}, two names for one "
-                            "parameter")
+            raise TypeError(
+                f"{name}() got axis={axis!r} and dim={dim!r}, two names for one parameter"
+            )
         axis = dim
     if keepdim is not None:
         keepdims = keepdim
-    given = {k: v for k, v in (("ddof", ddof), ("unbiased", unbiased),
-                               ("correction", correction)) if v is not None}
+    given = {
+        k: v
+        for k, v in (("ddof", ddof), ("unbiased", unbiased), ("correction", correction))
+        if v is not None
+    }
     if len(given) > 1:
-        raise TypeError(f"{name}() got {' and '.join(f'{k}=' for k in given)}: they say the same "
-                        "thing (ddof = correction = int(unbiased)); give one")
+        raise TypeError(
+            f"{name}() got {' and '.join(f'{k}=' for k in given)}: they say the same "
+            "thing (ddof = correction = int(unbiased)); give one"
+        )
     if unbiased is not None:
         ddof = int(bool(unbiased))
     elif correction is not None:
@@ -184,8 +211,10 @@ def _extreme_or_pair(name, reduce, locate, x, axis, keepdims, dim, keepdim):
     if dim is None:
         return reduce(x, axis=axis, keepdims=keepdims)
     if axis is not None:
-        raise TypeError(f"{name}() got axis={axis!r} and dim={dim!r}: axis= gives the values "
-                        f"(NumPy), dim= the pair (values, indices) (PyTorch); give one")
+        raise TypeError(
+            f"{name}() got axis={axis!r} and dim={dim!r}: axis= gives the values "
+            f"(NumPy), dim= the pair (values, indices) (PyTorch); give one"
+        )
     indices = locate(x, axis=dim, keepdims=True)
     values = take_along_axis(x, indices, axis=dim)
     if not keepdims:

@@ -46,8 +46,10 @@ def view(x, *shape):
     NumPy's ``ndarray.view(dtype)`` reinterprets the bytes as another dtype, which has no
     gradient: a dtype is refused with a TypeError rather than read as a shape."""
     if len(shape) == 1 and not isinstance(shape[0], (int, numpy.integer, tuple, list)):
-        raise TypeError(f"view({shape[0]!r}): only shapes are accepted (PyTorch's view); to "
-                        "change the dtype use astype()")
+        raise TypeError(
+            f"view({shape[0]!r}): only shapes are accepted (PyTorch's view); to "
+            "change the dtype use astype()"
+        )
     return reshape(x, *shape)
 
 
@@ -64,9 +66,9 @@ def flatten(x, start_dim=0, end_dim=-1):
         return _reshape(x, shape=(1,))
     first, last = _axes((start_dim, end_dim), len(shape))
     merged = 1
-    for n in shape[first:last + 1]:
+    for n in shape[first : last + 1]:
         merged *= n
-    return _reshape(x, shape=shape[:first] + (merged,) + shape[last + 1:])
+    return _reshape(x, shape=shape[:first] + (merged,) + shape[last + 1 :])
 
 
 @synonyms(dim="axis")
@@ -132,8 +134,10 @@ def _transpose_keywords(axes, names):
         return (names["dim0"], names["dim1"])
     if set(names) == {"axes"} and not axes:
         return (names["axes"],)
-    raise TypeError(f"transpose() takes the axes by position, as axes=(...) (NumPy) or as "
-                    f"dim0=, dim1= (PyTorch); got {', '.join(f'{k}=' for k in names)}")
+    raise TypeError(
+        f"transpose() takes the axes by position, as axes=(...) (NumPy) or as "
+        f"dim0=, dim1= (PyTorch); got {', '.join(f'{k}=' for k in names)}"
+    )
 
 
 def _is_int(value):
@@ -144,8 +148,9 @@ def _is_int(value):
 def _transpose(x, *, axes):
     out = x.transpose(axes)
     # Negative axes count from the end: make them non-negative before inverting the permutation.
-    inverse = None if axes is None else tuple(int(i) for i in numpy.argsort(
-        [a % x.ndim for a in axes]))
+    inverse = (
+        None if axes is None else tuple(int(i) for i in numpy.argsort([a % x.ndim for a in axes]))
+    )
     return out, (lambda g: g.transpose(inverse),)
 
 
@@ -166,11 +171,11 @@ def moveaxis(x, source, destination):
     ``moveaxis``, PyTorch's ``movedim``), the other axes keeping their order."""
     ndim = len(_shape_of(x))
     source = _axes(tuple(source) if isinstance(source, (list, tuple)) else source, ndim)
-    destination = _axes(tuple(destination) if isinstance(destination, (list, tuple))
-                        else destination, ndim)
+    destination = _axes(
+        tuple(destination) if isinstance(destination, (list, tuple)) else destination, ndim
+    )
     if len(source) != len(destination):
-        raise ValueError(f"moveaxis: {len(source)} source axes but {len(destination)} "
-                         "destinations")
+        raise ValueError(f"moveaxis: {len(source)} source axes but {len(destination)} destinations")
     order = [a for a in range(ndim) if a not in source]
     for to, axis in sorted(zip(destination, source)):
         order.insert(to, axis)
@@ -215,8 +220,10 @@ def _unindex(values, *, shape, index):
 def _is_basic_index(index):
     parts = index if isinstance(index, tuple) else (index,)
     return builtins.all(
-        isinstance(p, (int, numpy.integer, slice)) and not isinstance(p, bool)
-        or p is None or p is Ellipsis
+        isinstance(p, (int, numpy.integer, slice))
+        and not isinstance(p, bool)
+        or p is None
+        or p is Ellipsis
         for p in parts
     )
 
@@ -234,11 +241,14 @@ def take_along_axis(x, indices, axis):
     ndim = len(_shape_of(x))
     axis = _axes(axis, ndim)[0]
     if getattr(indices, "ndim", 0) != ndim:
-        raise ValueError(f"take_along_axis: indices of shape {numpy.shape(indices)} for an "
-                         f"input of {ndim} dimensions; they need as many")
-    index = tuple(indices if a == axis else
-                  xp.arange(n).reshape((1,) * a + (n,) + (1,) * (ndim - a - 1))
-                  for a, n in enumerate(_shape_of(x)))
+        raise ValueError(
+            f"take_along_axis: indices of shape {numpy.shape(indices)} for an "
+            f"input of {ndim} dimensions; they need as many"
+        )
+    index = tuple(
+        indices if a == axis else xp.arange(n).reshape((1,) * a + (n,) + (1,) * (ndim - a - 1))
+        for a, n in enumerate(_shape_of(x))
+    )
     return getitem(x, index=index)
 
 
@@ -301,9 +311,11 @@ def split(x, indices_or_sections, axis=0, *, dim=None):
         starts = numpy.cumsum([0] + sizes[:-1]).tolist()
     elif _is_int(cuts):
         if cuts <= 0 or length % cuts:
-            raise ValueError(f"split: axis {axis} of length {length} cannot be cut into {cuts} "
-                             "equal pieces (numpy.split's rule; PyTorch's, with dim=, takes "
-                             "the size of each piece)")
+            raise ValueError(
+                f"split: axis {axis} of length {length} cannot be cut into {cuts} "
+                "equal pieces (numpy.split's rule; PyTorch's, with dim=, takes "
+                "the size of each piece)"
+            )
         starts = list(range(0, length, length // cuts)) if length else [0] * cuts
     else:
         starts = [0] + [int(i) for i in cuts]
@@ -320,8 +332,10 @@ def _piece_sizes(cuts, length):
         return [builtins.min(cuts, length - start) for start in range(0, length, cuts)] or [0]
     sizes = [int(n) for n in cuts]
     if builtins.sum(sizes) != length:
-        raise ValueError(f"split: piece sizes {sizes} add up to {builtins.sum(sizes)}, but the "
-                         f"axis has length {length}")
+        raise ValueError(
+            f"split: piece sizes {sizes} add up to {builtins.sum(sizes)}, but the "
+            f"axis has length {length}"
+        )
     return sizes
 
 
@@ -382,8 +396,13 @@ def roll(x, shift, axis=None):
         k = int(k) % n if n else 0
         if k:
             before = (slice(None),) * a
-            out = concatenate([getitem(out, index=before + (slice(n - k, None),)),
-                               getitem(out, index=before + (slice(0, n - k),))], axis=a)
+            out = concatenate(
+                [
+                    getitem(out, index=before + (slice(n - k, None),)),
+                    getitem(out, index=before + (slice(0, n - k),)),
+                ],
+                axis=a,
+            )
     return clone(x) if out is x else out
 
 
@@ -392,10 +411,14 @@ def flip(x, axis=None):
     """x with the order of the elements along ``axis`` (all axes when None) reversed; a slice,
     so ∂/∂x is g flipped back."""
     ndim = len(_shape_of(x))
-    axes = range(ndim) if axis is None else _axes(
-        tuple(axis) if isinstance(axis, (list, tuple)) else axis, ndim)
-    return getitem(x, index=tuple(slice(None, None, -1) if a in axes else slice(None)
-                                  for a in range(ndim)))
+    axes = (
+        range(ndim)
+        if axis is None
+        else _axes(tuple(axis) if isinstance(axis, (list, tuple)) else axis, ndim)
+    )
+    return getitem(
+        x, index=tuple(slice(None, None, -1) if a in axes else slice(None) for a in range(ndim))
+    )
 
 
 _PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap")

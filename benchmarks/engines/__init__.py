@@ -60,44 +60,103 @@ class EngineSpec:
 
 
 ENGINES = (
-    EngineSpec("lite", "benchmarks.engines.lite", "autograd_lite",
-               ("mlp", "chain", "depth", "gpu_mlp", "cnn"),
-               labels={"depth": "autograd_lite Tensor", "gpu_mlp": "autograd_lite (CuPy)"}),
+    EngineSpec(
+        "lite",
+        "benchmarks.engines.lite",
+        "autograd_lite",
+        ("mlp", "chain", "depth", "gpu_mlp", "cnn"),
+        labels={"depth": "autograd_lite Tensor", "gpu_mlp": "autograd_lite (CuPy)"},
+    ),
     # W1 written with the engine's ops (x @ W + b, log_softmax) instead of the nn package.
-    EngineSpec("lite_ops", "benchmarks.engines.lite", "autograd_lite, x @ W + b", ("mlp",),
-               env={"BENCH_LITE_API": "ops"}),
-    EngineSpec("lite_value", "benchmarks.engines.lite_value", "autograd_lite Value",
-               ("moons", "depth"), labels={"moons": "autograd_lite Value, nn.scalar"}),
+    EngineSpec(
+        "lite_ops",
+        "benchmarks.engines.lite",
+        "autograd_lite, x @ W + b",
+        ("mlp",),
+        env={"BENCH_LITE_API": "ops"},
+    ),
+    EngineSpec(
+        "lite_value",
+        "benchmarks.engines.lite_value",
+        "autograd_lite Value",
+        ("moons", "depth"),
+        labels={"moons": "autograd_lite Value, nn.scalar"},
+    ),
     # W3 written as micrograd writes it: one Value per multiply and per add.
-    EngineSpec("lite_value_ops", "benchmarks.engines.lite_value",
-               "autograd_lite Value, micrograd's MLP", ("moons",),
-               env={"BENCH_LITE_API": "ops"}),
-    EngineSpec("numpy", "benchmarks.engines.numpy_hand", "NumPy by hand",
-               ("mlp", "chain", "gpu_mlp", "cnn"), labels={"gpu_mlp": "CuPy by hand"}),
-    EngineSpec("numpy_prealloc", "benchmarks.engines.numpy_prealloc",
-               "NumPy by hand, preallocated", ("mlp", "gpu_mlp"),
-               labels={"gpu_mlp": "CuPy by hand, preallocated"}),
-    EngineSpec("python", "benchmarks.engines.python_hand", "Python by hand",
-               ("moons", "depth")),
-    EngineSpec("torch", "benchmarks.engines.pytorch", "PyTorch eager",
-               ("mlp", "chain", "depth", "gpu_mlp", "cnn"), requires=("torch",),
-               labels={"gpu_mlp": "PyTorch CUDA eager"}),
-    EngineSpec("hips", "benchmarks.engines.hips", "HIPS autograd",
-               ("mlp", "chain", "depth"), requires=("autograd",)),
-    EngineSpec("micrograd", "benchmarks.engines.karpathy_micrograd", "micrograd",
-               ("moons", "depth"), requires=("micrograd",)),
-    EngineSpec("jax", "benchmarks.engines.jax_eager", "JAX eager",
-               ("mlp", "chain", "depth"), requires=("jax",), env={"JAX_PLATFORMS": "cpu"}),
-    EngineSpec("jax_jit", "benchmarks.engines.jax_jit", "JAX jit",
-               ("mlp",), requires=("jax",), env={"JAX_PLATFORMS": "cpu"}),
+    EngineSpec(
+        "lite_value_ops",
+        "benchmarks.engines.lite_value",
+        "autograd_lite Value, micrograd's MLP",
+        ("moons",),
+        env={"BENCH_LITE_API": "ops"},
+    ),
+    EngineSpec(
+        "numpy",
+        "benchmarks.engines.numpy_hand",
+        "NumPy by hand",
+        ("mlp", "chain", "gpu_mlp", "cnn"),
+        labels={"gpu_mlp": "CuPy by hand"},
+    ),
+    EngineSpec(
+        "numpy_prealloc",
+        "benchmarks.engines.numpy_prealloc",
+        "NumPy by hand, preallocated",
+        ("mlp", "gpu_mlp"),
+        labels={"gpu_mlp": "CuPy by hand, preallocated"},
+    ),
+    EngineSpec("python", "benchmarks.engines.python_hand", "Python by hand", ("moons", "depth")),
+    EngineSpec(
+        "torch",
+        "benchmarks.engines.pytorch",
+        "PyTorch eager",
+        ("mlp", "chain", "depth", "gpu_mlp", "cnn"),
+        requires=("torch",),
+        labels={"gpu_mlp": "PyTorch CUDA eager"},
+    ),
+    EngineSpec(
+        "hips",
+        "benchmarks.engines.hips",
+        "HIPS autograd",
+        ("mlp", "chain", "depth"),
+        requires=("autograd",),
+    ),
+    EngineSpec(
+        "micrograd",
+        "benchmarks.engines.karpathy_micrograd",
+        "micrograd",
+        ("moons", "depth"),
+        requires=("micrograd",),
+    ),
+    EngineSpec(
+        "jax",
+        "benchmarks.engines.jax_eager",
+        "JAX eager",
+        ("mlp", "chain", "depth"),
+        requires=("jax",),
+        env={"JAX_PLATFORMS": "cpu"},
+    ),
+    EngineSpec(
+        "jax_jit",
+        "benchmarks.engines.jax_jit",
+        "JAX jit",
+        ("mlp",),
+        requires=("jax",),
+        env={"JAX_PLATFORMS": "cpu"},
+    ),
 )
 
 BY_NAME = {spec.name: spec for spec in ENGINES}
 
 # The floor that each workload's ratios are taken against and its results checked with:
 # hand-written code, no framework, written plainly (each derivative spelled out).
-FLOOR = {"mlp": "numpy", "gpu_mlp": "numpy", "chain": "numpy", "moons": "python",
-         "depth": "python", "cnn": "numpy"}
+FLOOR = {
+    "mlp": "numpy",
+    "gpu_mlp": "numpy",
+    "chain": "numpy",
+    "moons": "python",
+    "depth": "python",
+    "cnn": "numpy",
+}
 
 # The best hand-written code, where it differs from the plain floor: the same arithmetic with
 # every buffer allocated once (``out=``). Ratios to it are shown beside those to the floor.

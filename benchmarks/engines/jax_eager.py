@@ -22,9 +22,12 @@ LABEL = "JAX eager"
 def setup(threads: int) -> dict:
     import jaxlib
 
-    return {"jax": jax.__version__, "jaxlib": jaxlib.__version__,
-            "devices": [str(d) for d in jax.devices()],
-            "XLA_FLAGS": os.environ.get("XLA_FLAGS", "")}
+    return {
+        "jax": jax.__version__,
+        "jaxlib": jaxlib.__version__,
+        "devices": [str(d) for d in jax.devices()],
+        "XLA_FLAGS": os.environ.get("XLA_FLAGS", ""),
+    }
 
 
 def to_numpy(x) -> numpy.ndarray:

@@ -23,8 +23,11 @@ _used = {}  # workload -> how it was written, for describe()
 
 
 def setup(threads: int) -> dict:
-    return {"autograd_lite": al.__version__, "numpy": numpy.__version__,
-            "api": os.environ.get("BENCH_LITE_API", "auto")}
+    return {
+        "autograd_lite": al.__version__,
+        "numpy": numpy.__version__,
+        "api": os.environ.get("BENCH_LITE_API", "auto"),
+    }
 
 
 def describe() -> dict:
@@ -66,8 +69,11 @@ def _nn_step(problem, x, y, device):
             layers.append(nn.ReLU())
     model = nn.Sequential(*layers)
     params = [p for layer in layers[::2] for p in (layer.weight, layer.bias)]
-    _used["mlp"] = {"layers": "nn.Sequential(nn.Linear, nn.ReLU, ...)",
-                    "loss": "nn.cross_entropy", "optimizer": "nn.SGD"}
+    _used["mlp"] = {
+        "layers": "nn.Sequential(nn.Linear, nn.ReLU, ...)",
+        "loss": "nn.cross_entropy",
+        "optimizer": "nn.SGD",
+    }
     return _training_step(model, params, x, y, problem.lr)
 
 
@@ -93,15 +99,16 @@ def _ops_step(problem, x, y, device):
     W is stored (in, out), as ``x @ W`` needs; its gradient is returned transposed, in the
     (out, in) layout of the other engines.
     """
-    weights = [al.Tensor(w.T.copy(), requires_grad=True, device=device)
-               for w in problem.weights]
+    weights = [al.Tensor(w.T.copy(), requires_grad=True, device=device) for w in problem.weights]
     biases = [al.Tensor(b.copy(), requires_grad=True, device=device) for b in problem.biases]
     params = [p for pair in zip(weights, biases) for p in pair]
     rows = backend.array_module(y).arange(len(y))
     lr = problem.lr
-    _used["mlp"] = {"layers": "x @ W + b, al.relu",
-                    "loss": "-log_softmax(z)[rows, y].mean()",
-                    "optimizer": "p.data -= lr * p.grad"}
+    _used["mlp"] = {
+        "layers": "x @ W + b, al.relu",
+        "loss": "-log_softmax(z)[rows, y].mean()",
+        "optimizer": "p.data -= lr * p.grad",
+    }
 
     def model(h):
         for i, (W, b) in enumerate(zip(weights, biases)):
@@ -169,8 +176,11 @@ def cnn(problem):
         layer.weight.data = w.copy()
         layer.bias.data = b.copy()
     params = [p for layer in layers for p in (layer.weight, layer.bias)]
-    _used["cnn"] = {"layers": "nn.Sequential(nn.Conv2D, nn.MaxPooling2D, ..., nn.Dense)",
-                    "loss": "nn.cross_entropy", "optimizer": "nn.SGD"}
+    _used["cnn"] = {
+        "layers": "nn.Sequential(nn.Conv2D, nn.MaxPooling2D, ..., nn.Dense)",
+        "loss": "nn.cross_entropy",
+        "optimizer": "nn.SGD",
+    }
     return _training_step(model, params, problem.x, problem.y, problem.lr)
 
 

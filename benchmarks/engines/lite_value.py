@@ -61,8 +61,9 @@ class _Layer:
 class _MLP:
     def __init__(self, n_in, n_outs):
         sizes = [n_in] + n_outs
-        self.layers = [_Layer(sizes[i], sizes[i + 1], nonlin=i != len(n_outs) - 1)
-                       for i in range(len(n_outs))]
+        self.layers = [
+            _Layer(sizes[i], sizes[i + 1], nonlin=i != len(n_outs) - 1) for i in range(len(n_outs))
+        ]
 
     def __call__(self, x):
         for layer in self.layers:

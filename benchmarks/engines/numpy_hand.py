@@ -50,10 +50,10 @@ def mlp(problem, xp=numpy):
         for i in range(last, -1, -1):
             if i < last:
                 g = g * (pre_activations[i] > 0)  # through the ReLU
-            grads[2 * i] = g.T @ inputs[i]        # ∂L/∂W
-            grads[2 * i + 1] = g.sum(axis=0)      # ∂L/∂b
+            grads[2 * i] = g.T @ inputs[i]  # ∂L/∂W
+            grads[2 * i + 1] = g.sum(axis=0)  # ∂L/∂b
             if i > 0:
-                g = g @ weights[i]                # ∂L/∂h of the layer below
+                g = g @ weights[i]  # ∂L/∂h of the layer below
         # SGD, in place
         for p, grad in zip([p for pair in zip(weights, biases) for p in pair], grads):
             p -= lr * grad
@@ -137,8 +137,9 @@ def cnn(problem):
         grads[4], grads[5] = g.T @ features, g.sum(axis=0)
         g = (g @ dense_w).reshape(h.transpose(0, 2, 3, 1).shape).transpose(0, 3, 1, 2)
         for i in (1, 0):  # ∂L/∂(the first block's input) is not needed
-            grads[2 * i], grads[2 * i + 1], g = _conv_block_backward(g, kernels[i], saved[i],
-                                                                     input_grad=i > 0)
+            grads[2 * i], grads[2 * i + 1], g = _conv_block_backward(
+                g, kernels[i], saved[i], input_grad=i > 0
+            )
         params = [kernels[0], biases[0], kernels[1], biases[1], dense_w, dense_b]
         for p, grad in zip(params, grads):
             p -= lr * grad
@@ -154,8 +155,8 @@ def _softmax_cross_entropy(logits, y, rows, xp=numpy):
     exp = xp.exp(shifted)
     total = exp.sum(axis=1, keepdims=True)
     loss = xp.mean(xp.log(total[:, 0]) - shifted[rows, y])
-    g = exp / total      # softmax
-    g[rows, y] -= 1      # p - Y
+    g = exp / total  # softmax
+    g[rows, y] -= 1  # p - Y
     g /= len(rows)
     return loss, g
 
@@ -166,7 +167,8 @@ def _columns(h):
     n, c, height, width = h.shape
     s_n, s_c, s_h, s_w = h.strides
     windows = numpy.lib.stride_tricks.as_strided(
-        h, (n, c, 5, 5, height - 4, width - 4), (s_n, s_c, s_h, s_w, s_h, s_w))
+        h, (n, c, 5, 5, height - 4, width - 4), (s_n, s_c, s_h, s_w, s_h, s_w)
+    )
     return windows.reshape(n, c * 25, (height - 4) * (width - 4))
 
 
@@ -182,8 +184,9 @@ def _conv_block(h, w, b):
     z = (w.reshape(len(w), -1) @ cols + b[:, None]).reshape(n, len(w), height - 4, width - 4)
     a = numpy.maximum(z, 0)
     corners = [a[:, :, r::2, s::2] for r in (0, 1) for s in (0, 1)]
-    pooled = numpy.maximum(numpy.maximum(corners[0], corners[1]),
-                           numpy.maximum(corners[2], corners[3]))
+    pooled = numpy.maximum(
+        numpy.maximum(corners[0], corners[1]), numpy.maximum(corners[2], corners[3])
+    )
     return pooled, (h, cols, z, corners, pooled)
 
 
@@ -208,5 +211,5 @@ def _conv_block_backward(g, w, saved, input_grad):
     g_in = numpy.zeros(h_in.shape, dtype=g.dtype)
     for r in range(5):
         for s in range(5):
-            g_in[:, :, r:r + height, s:s + width] += g_cols[:, :, r, s]
+            g_in[:, :, r : r + height, s : s + width] += g_cols[:, :, r, s]
     return grad_w, grad_b, g_in

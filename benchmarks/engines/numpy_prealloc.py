@@ -31,10 +31,10 @@ def mlp(problem, xp=numpy):
     dtype = weights[0].dtype
 
     activations = [xp.empty((batch, w.shape[0]), dtype) for w in weights]  # z, then relu(z)
-    signals = [xp.empty((batch, w.shape[0]), dtype) for w in weights]      # ∂L/∂z
-    masks = [xp.empty((batch, w.shape[0]), bool) for w in weights[:-1]]    # z > 0
+    signals = [xp.empty((batch, w.shape[0]), dtype) for w in weights]  # ∂L/∂z
+    masks = [xp.empty((batch, w.shape[0]), bool) for w in weights[:-1]]  # z > 0
     grads = [xp.empty_like(p) for pair in zip(weights, biases) for p in pair]
-    scaled = [xp.empty_like(g) for g in grads]                             # lr · grad
+    scaled = [xp.empty_like(g) for g in grads]  # lr · grad
     row_max = xp.empty((batch, 1), dtype)
     row_sum = xp.empty((batch, 1), dtype)
     params = [p for pair in zip(weights, biases) for p in pair]
@@ -51,23 +51,23 @@ def mlp(problem, xp=numpy):
         # softmax cross-entropy on the logits h, its gradient into signals[last]
         g = signals[last]
         h.max(axis=1, keepdims=True, out=row_max)
-        xp.subtract(h, row_max, out=g)                 # shifted logits
-        picked = g[rows, y]                            # the labels' shifted logits (batch,)
+        xp.subtract(h, row_max, out=g)  # shifted logits
+        picked = g[rows, y]  # the labels' shifted logits (batch,)
         xp.exp(g, out=g)
         g.sum(axis=1, keepdims=True, out=row_sum)
         loss = float(xp.mean(xp.log(row_sum[:, 0]) - picked))
-        g /= row_sum                                   # softmax
-        g[rows, y] -= 1                                # p - Y
+        g /= row_sum  # softmax
+        g[rows, y] -= 1  # p - Y
         g *= 1.0 / batch
         for i in range(last, -1, -1):
             g = signals[i]
             if i < last:
                 xp.matmul(signals[i + 1], weights[i + 1], out=g)  # ∂L/∂h
                 xp.greater(activations[i], 0, out=masks[i])
-                g *= masks[i]                                     # through the ReLU
+                g *= masks[i]  # through the ReLU
             h = x if i == 0 else activations[i - 1]
-            xp.matmul(g.T, h, out=grads[2 * i])                   # ∂L/∂W
-            g.sum(axis=0, out=grads[2 * i + 1])                   # ∂L/∂b
+            xp.matmul(g.T, h, out=grads[2 * i])  # ∂L/∂W
+            g.sum(axis=0, out=grads[2 * i + 1])  # ∂L/∂b
         for p, grad, buffer in zip(params, grads, scaled):
             xp.multiply(grad, lr, out=buffer)
             p -= buffer

@@ -61,8 +61,7 @@ def moons(problem):
                         grad_b[i][j] += gj
                 if i > 0:
                     w_layer = weights[i]
-                    g = [sum(g[j] * w_layer[j][k] for j in range(len(g)))
-                         for k in range(len(a))]
+                    g = [sum(g[j] * w_layer[j][k] for j in range(len(g))) for k in range(len(a))]
         params_squared = 0.0
         grads = []
         for i, (w_layer, b_layer) in enumerate(zip(weights, biases)):

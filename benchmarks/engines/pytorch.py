@@ -81,6 +81,7 @@ def chain(problem):
 
 def depth(problem):
     """W4: the scalar chain on a one-element float64 tensor."""
+
     def run():
         x = torch.tensor([problem.x0], dtype=torch.float64, requires_grad=True)
         y = problem.forward(x)
@@ -99,10 +100,17 @@ def cnn(problem):
         layer = _with_weights(torch.nn.Conv2d(w.shape[1], w.shape[0], w.shape[2]), w, b)
         convolutions += [layer, torch.nn.ReLU(), torch.nn.MaxPool2d(2)]
     features = torch.nn.Sequential(*convolutions)
-    dense = _with_weights(torch.nn.Linear(*problem.dense_weight.shape[::-1]),
-                          problem.dense_weight, problem.dense_bias)
-    params = [convolutions[0].weight, convolutions[0].bias, convolutions[3].weight,
-              convolutions[3].bias, dense.weight, dense.bias]
+    dense = _with_weights(
+        torch.nn.Linear(*problem.dense_weight.shape[::-1]), problem.dense_weight, problem.dense_bias
+    )
+    params = [
+        convolutions[0].weight,
+        convolutions[0].bias,
+        convolutions[3].weight,
+        convolutions[3].bias,
+        dense.weight,
+        dense.bias,
+    ]
     optimizer = torch.optim.SGD(params, lr=problem.lr)
     x = torch.from_numpy(problem.x).permute(0, 3, 1, 2).contiguous()
     y = torch.from_numpy(problem.y)
