@@ -128,12 +128,11 @@ def main(argv=None) -> int:
 
 def missing_requirement() -> str | None:
     """Why this machine cannot run the check (no CuPy, no GPU, no pytest), or None."""
-    from autograd_lite import backend
+    from .engines import lite
 
-    try:
-        backend.cupy()
-    except RuntimeError as error:
-        return str(error)
+    reason = lite.gpu_available()
+    if reason is not None:
+        return reason
     try:
         import pytest  # noqa: F401
     except ImportError:

@@ -143,7 +143,8 @@ def gpu_mlp(problem):
     return mlp(problem, device="cuda")
 
 
-def gpu_available():
+def gpu_available() -> str | None:
+    """Why autograd_lite cannot run on a GPU here (no CuPy, or no device), or None."""
     try:
         backend.cupy()
     except RuntimeError as error:
