@@ -253,8 +253,23 @@ def _accumulate(node: Tensor, g, handed_out: set) -> None:
         # see it change: add in place, which saves an array of the gradient's size.
         node.grad += g
     else:  # someone kept the array (g = w.grad, or a graph that reads it): leave it as it is
+        _check_grad_shape(node, g)
         node.grad = node.grad + g
     handed_out.add(id(node.grad))
+
+
+def _check_grad_shape(node: Tensor, g) -> None:
+    """Refuse to add into a ``.grad`` that is not an array of the tensor's shape (one set by
+    hand, as ``w.grad = 0.0``): broadcasting would give ``.grad`` another shape, silently."""
+    held = getattr(node.grad, "shape", None)
+    if held != g.shape:
+        raise RuntimeError(
+            f"backward() cannot add the gradient of a tensor of shape {g.shape} into its .grad, "
+            f"which holds {type(node.grad).__name__}"
+            + ("" if held is None else f" of shape {held}")
+            + ": .grad must be None or an array of the tensor's shape (set it to None to start "
+            "again)"
+        )
 
 
 def _can_add_into(grad, g) -> bool:

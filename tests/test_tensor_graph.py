@@ -97,6 +97,15 @@ def test_grad_of_a_view_or_of_another_dtype_adds_up_out_of_place():
     assert x.grad.dtype == np.float64  # float32 + float64, as before: promoted
 
 
+@pytest.mark.parametrize("held", [np.zeros((2, 2)), 0.0], ids=["another shape", "a number"])
+def test_a_grad_set_by_hand_to_something_else_than_the_tensors_shape_is_refused(held):
+    # x.grad + g would broadcast into a .grad of another shape, silently
+    x = leaf([1.0, 2.0])
+    x.grad = held
+    with pytest.raises(RuntimeError, match=r"shape \(2,\) into its \.grad"):
+        (x * 2).sum().backward()
+
+
 def test_input_used_in_several_places_gets_the_sum_of_its_paths():
     x = leaf([1.0, -2.0, 3.0])
     (x * x + 3 * x + x.exp() * x).sum().backward()
