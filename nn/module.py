@@ -31,6 +31,8 @@ import numpy
 
 from autograd_lite import Tensor, backend, no_grad
 
+from .optim import zero_gradients
+
 if TYPE_CHECKING:
     from . import losses, optim
     from .serialization import PathLike
@@ -236,10 +238,11 @@ class Module:
         for records in self._activation_records:
             records.append(record)
 
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (``grad = None``, cheaper than filling zeros)."""
-        for parameter in self.parameters():
-            parameter.grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient: ``grad = None`` (cheaper than filling zeros), or
+        zeros written into each gradient array with ``set_to_none=False`` (PyTorch's option;
+        see ``nn.optim.zero_gradients``)."""
+        zero_gradients(self.parameters(), set_to_none)
 
     def to(self, device: str) -> Module:
         """Move every parameter to ``device`` ('cpu', 'cuda', 'cuda:N'), in place; returns self.

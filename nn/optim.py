@@ -3,8 +3,8 @@
 An optimizer holds a list of parameters θ. ``step()`` changes each ``θ.data`` in place from
 its gradient g = ``θ.grad`` with array operations (no graph is recorded), writing what it
 computes on the way into arrays it keeps from step to step (``out=``) rather than into new
-ones, and ``zero_grad()`` sets every ``θ.grad`` to None. A parameter whose gradient is None is
-skipped.
+ones, and ``zero_grad()`` sets every ``θ.grad`` to None (or, with ``set_to_none=False``, fills
+it with zeros in place). A parameter whose gradient is None is skipped.
 
 A typical loop:
 
@@ -188,13 +188,37 @@ class Optimizer:
             buffer = self._scratch[i] = array_module(g).empty_like(g)
         return buffer
 
-    def zero_grad(self) -> None:
-        """Set every parameter's gradient to None (cheaper than filling zeros)."""
-        for p in self.params:
-            p.grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget every parameter's gradient; see ``zero_gradients``."""
+        zero_gradients(self.params, set_to_none)
 
     def step(self) -> None:
         raise NotImplementedError
+
+
+def zero_gradients(parameters: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """Forget the gradients of ``parameters``, as PyTorch's ``zero_grad(set_to_none=...)``.
+
+    By default each ``.grad`` becomes None, which costs nothing. With ``set_to_none=False``
+    each gradient array is filled with zeros in place instead (an array you kept becomes zeros
+    too, as in PyTorch), and the next ``backward()`` adds into the same array; a gradient that
+    is a Tensor (from ``create_graph=True``) or a view is replaced by new zeros. A ``.grad``
+    that is None stays None.
+    """
+    for p in parameters:
+        grad = p.grad
+        if set_to_none or grad is None:
+            p.grad = None
+        elif backend.is_array(grad) and grad.base is None and _writeable(grad):
+            grad.fill(0)
+        else:
+            data = grad.data if isinstance(grad, Tensor) else grad
+            p.grad = array_module(data).zeros_like(data)
+
+
+def _writeable(array: Any) -> bool:
+    flags = getattr(array, "flags", None)  # CuPy's arrays are always writeable
+    return flags is None or getattr(flags, "writeable", True)
 
 
 def _beside(state: Any, parameter: Any) -> Any:

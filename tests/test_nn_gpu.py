@@ -269,6 +269,18 @@ def test_optimizer_steps_on_gpu_match_the_cpu(make, rng):
     np.testing.assert_allclose(weights["cuda"], weights["cpu"], rtol=RTOL, atol=1e-6)
 
 
+def test_zero_grad_set_to_none_false_on_gpu_keeps_the_device_arrays():
+    w = Tensor(np.ones(3, np.float32), device="cuda", requires_grad=True)
+    (w * 2).sum().backward()
+    optimizer = nn.SGD([w], lr=0.1)
+    optimizer.zero_grad(set_to_none=False)
+    assert is_on_gpu(w.grad)
+    np.testing.assert_array_equal(host(w.grad), 0.0)
+    (w * 3).sum().backward()
+    assert is_on_gpu(w.grad)
+    np.testing.assert_array_equal(host(w.grad), 3.0)
+
+
 def test_adams_state_lives_on_the_gpu_with_its_parameters():
     w = Tensor(np.ones(3, np.float32), device="cuda", requires_grad=True)
     optimizer = nn.Adam([w], lr=0.1)

@@ -69,6 +69,9 @@ def test_zero_grad_sets_none_and_modes_are_recursive():
     assert all(p.grad is not None for p in model.parameters())
     model.zero_grad()
     assert all(p.grad is None for p in model.parameters())
+    model(np.ones((2, 3), dtype=np.float32)).sum().backward()
+    model.zero_grad(set_to_none=False)
+    assert all(p.grad is not None and not p.grad.any() for p in model.parameters())
     assert model.eval() is model
     assert not any(m.training for m in model.modules())
     model.train()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import autograd_lite as al
 import nn
 
 STEPS = 5
@@ -147,6 +148,35 @@ def test_the_update_leaves_the_gradient_as_it_was(rng):
         optimizer.step()
         np.testing.assert_array_equal(g, np.arange(3, dtype=np.float32))
     np.testing.assert_allclose(p.data, 1 - 0.2 * np.arange(3), rtol=1e-6)
+
+
+def test_zero_grad_set_to_none_false_zeros_the_arrays_and_backward_adds_into_them():
+    # PyTorch's zero_grad(set_to_none=False): the same arrays, filled with zeros
+    w = nn.Parameter(np.array([1.0, 2.0]))
+    optimizer = nn.SGD([w], lr=0.1)
+    (w * w).sum().backward()
+    array = w.grad
+    optimizer.zero_grad(set_to_none=False)
+    assert w.grad is array
+    np.testing.assert_array_equal(array, 0.0)
+    del array  # held here, the next backward would (rightly) leave it alone
+    first = id(w.grad)
+    (w * 3).sum().backward()
+    assert id(w.grad) == first
+    np.testing.assert_array_equal(w.grad, [3.0, 3.0])  # this pass's gradient only
+
+
+def test_zero_grad_set_to_none_false_replaces_what_it_cannot_zero_in_place():
+    kept_none, view, recorded = (nn.Parameter(np.ones(2)) for _ in range(3))
+    base = np.ones(4)
+    view.grad = base[:2]
+    recorded.grad = al.Tensor(np.ones(2), requires_grad=True) * 2
+    nn.SGD([kept_none, view, recorded], lr=0.1).zero_grad(set_to_none=False)
+    assert kept_none.grad is None
+    np.testing.assert_array_equal(base, 1.0)  # the view's base is not written
+    for p in (view, recorded):
+        assert isinstance(p.grad, np.ndarray)
+        np.testing.assert_array_equal(p.grad, [0.0, 0.0])
 
 
 def test_optimizers_by_name_and_settings():
