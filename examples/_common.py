@@ -176,3 +176,11 @@ def plot_line(ax: plt.Axes, w, b: float, xlim, offset: float = 0.0, **kwargs) ->
         ax.plot(xs, (offset - b - w0 * xs) / w1, **kwargs)
     else:
         ax.axvline((offset - b) / w0, **kwargs)
+
+
+def plot_margins(ax: plt.Axes, w, b: float, xlim) -> None:
+    """Draw an SVM's boundary ⟨x, β⟩ = 0 (solid) and its margins ⟨x, β⟩ = ±1 (dashed)."""
+    plot_line(ax, w, b, xlim, color="k", lw=2, label="⟨x, β⟩ = 0")
+    for offset in (-1, 1):
+        label = "⟨x, β⟩ = ±1" if offset == 1 else None
+        plot_line(ax, w, b, xlim, offset=offset, color="k", ls="--", lw=1, label=label)

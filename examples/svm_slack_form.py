@@ -119,19 +119,7 @@ def plot(X, y, beta, eps, sweep, folder) -> None:
     lo, hi = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
     w, b = beta[:2], beta[2]
     _common.scatter_classes(ax, X, y, labels=("y = −1", "y = +1"), s=22)
-    _common.plot_line(ax, w, b, (lo[0], hi[0]), color="k", lw=2, label="⟨x, β⟩ = 0")
-    for offset in (-1, 1):
-        _common.plot_line(
-            ax,
-            w,
-            b,
-            (lo[0], hi[0]),
-            offset=offset,
-            color="k",
-            ls="--",
-            lw=1,
-            label="⟨x, β⟩ = ±1" if offset == 1 else None,
-        )
+    _common.plot_margins(ax, w, b, (lo[0], hi[0]))
     unit = w / np.linalg.norm(w)
     for x, label, e in zip(X, y, eps):
         if e <= TOLERANCE:

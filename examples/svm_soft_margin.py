@@ -199,19 +199,7 @@ def plot_sweep(X, y, results: list[SVMResult], reference: np.ndarray, folder) ->
             label="support vectors",
         )
         w, b = r.beta[:2], r.beta[2]
-        _common.plot_line(ax, w, b, (lo[0], hi[0]), color="k", lw=2, label="⟨x, β⟩ = 0")
-        for offset in (-1, 1):
-            _common.plot_line(
-                ax,
-                w,
-                b,
-                (lo[0], hi[0]),
-                offset=offset,
-                color="k",
-                ls="--",
-                lw=1,
-                label="⟨x, β⟩ = ±1" if offset == 1 else None,
-            )
+        _common.plot_margins(ax, w, b, (lo[0], hi[0]))
         if r is results[-1]:
             _common.plot_line(
                 ax,
