@@ -67,6 +67,12 @@ def is_array(x) -> bool:
     return False
 
 
+def can_write_in_place(array) -> bool:
+    """Whether ``array`` owns its memory and may be written (not a view, not read-only), so
+    that changing it in place changes no other array. CuPy's arrays may always be written."""
+    return array.base is None and (array.__class__ is not numpy.ndarray or array.flags.writeable)
+
+
 def array_module(x):
     """``numpy`` for a NumPy array (or anything on the CPU), ``cupy`` for a CuPy array."""
     global _cupy

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import sys
 
-from numpy import ndarray
-
 from . import backend, modes
 from .graph import topological_order
 from .modes import check_finite
@@ -280,8 +278,7 @@ def _can_add_into(grad, g) -> bool:
         and backend.is_array(grad)
         and grad.shape == g.shape
         and grad.dtype == g.dtype
-        and grad.base is None
-        and (grad.__class__ is not ndarray or grad.flags.writeable)
+        and backend.can_write_in_place(grad)
     )
 
 

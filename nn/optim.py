@@ -209,16 +209,11 @@ def zero_gradients(parameters: Iterable[Tensor], set_to_none: bool = True) -> No
         grad = p.grad
         if set_to_none or grad is None:
             p.grad = None
-        elif backend.is_array(grad) and grad.base is None and _writeable(grad):
+        elif backend.is_array(grad) and backend.can_write_in_place(grad):
             grad.fill(0)
         else:
             data = grad.data if isinstance(grad, Tensor) else grad
             p.grad = array_module(data).zeros_like(data)
-
-
-def _writeable(array: Any) -> bool:
-    flags = getattr(array, "flags", None)  # CuPy's arrays are always writeable
-    return flags is None or getattr(flags, "writeable", True)
 
 
 def _beside(state: Any, parameter: Any) -> Any:
