@@ -171,18 +171,26 @@ def test_subscripts_in_the_embedded_svg_sit_where_graphviz_put_them(page, tmp_pa
     path, _ = page
     text = path.read_text(encoding="utf-8")
     both = "#frame-7, #frame-39 { display: block !important; }"  # the two frames, stacked
-    pictures = []
+    pages = []
     for name, extra in (
         ("as_written", both),
         ("spaces_kept", both + " svg text { white-space: pre; }"),
     ):
         copy = path.with_name(f"{name}.html")
         copy.write_text(text.replace("</style>", extra + "</style>", 1), encoding="utf-8")
-        pictures.append(screenshot(copy, tmp_path / f"{name}.png", tmp_path, height=1700))
-    as_written, spaces_kept = pictures
-    assert as_written.shape == spaces_kept.shape
-    assert (as_written < 128).any(axis=2).sum() > 10_000  # the frames were drawn
-    differing = (as_written != spaces_kept).any(axis=2)
+        pages.append((copy, tmp_path / f"{name}.png"))
+    # On a busy machine Chromium may take its picture before the lower frame is painted, which
+    # differs in a band at the bottom; moved subscripts differ in every picture. So the pair is
+    # taken up to three times, and the test fails only if no pair agrees.
+    for _ in range(3):
+        as_written, spaces_kept = (
+            screenshot(copy, out, tmp_path, height=1700) for copy, out in pages
+        )
+        assert as_written.shape == spaces_kept.shape
+        assert (as_written < 128).any(axis=2).sum() > 10_000  # the frames were drawn
+        differing = (as_written != spaces_kept).any(axis=2)
+        if not differing.any():
+            break
     assert not differing.any(), (
         f"{int(differing.sum())} pixels move when the SVG's spaces are kept, rows "
         f"{differing.any(axis=1).nonzero()[0][[0, -1]].tolist()}"
